@@ -1,0 +1,6 @@
+//! Alibaba Cloud OpenAPI client. Knows the wire protocol (signing, credentials,
+//! endpoints, retries, typed actions) and nothing of what snapshots mean.
+
+pub mod sensitive;
+
+pub use sensitive::Sensitive;

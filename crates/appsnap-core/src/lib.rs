@@ -1,0 +1,6 @@
+//! AppSnap's workflows. Knows the snapshot workflow and nothing of HTTP or windows.
+
+pub mod error;
+pub mod status;
+
+pub use error::{AppError, ErrorCode};

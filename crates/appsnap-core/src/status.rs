@@ -1,0 +1,29 @@
+//! What the desktop shell tells the UI about itself at start-up.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// Whether the embedded sandbox cloud is serving.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "state", rename_all = "camelCase")]
+#[ts(export)]
+pub enum SandboxStatus {
+    /// Serving on a loopback endpoint such as `http://127.0.0.1:41234`.
+    #[serde(rename_all = "camelCase")]
+    Running { endpoint: String, scenario: String },
+    /// Could not start; `reason` says why in plain words.
+    #[serde(rename_all = "camelCase")]
+    Unavailable { reason: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AppStatus {
+    pub version: String,
+    /// The active profile's name; `Sandbox` on first start.
+    pub profile: String,
+    pub sandbox: SandboxStatus,
+    /// Where the rotating log files are written.
+    pub log_dir: String,
+}

@@ -1,0 +1,23 @@
+//! The thin desktop shell: wires IPC commands to appsnap-core, owns app state and logging.
+//! No domain logic lives here.
+
+mod commands;
+mod logging;
+mod sandbox;
+mod state;
+
+use tauri::Manager;
+
+pub fn run() {
+    tauri::Builder::default()
+        .setup(|app| {
+            let log_dir = app.path().app_log_dir()?;
+            let guard = logging::init(&log_dir)?;
+            app.manage(state::AppState::new(log_dir, guard));
+            sandbox::start_embedded(app.handle().clone());
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![commands::app_status])
+        .run(tauri::generate_context!("tauri.conf.json"))
+        .expect("error while running the AppSnap desktop app");
+}
