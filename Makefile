@@ -1,0 +1,59 @@
+# AppSnap: `make run` opens the desktop app on the Sandbox profile; `make test` runs everything.
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+APP_BIN := target/debug/appsnap-desktop
+# The desktop binary with the UI built in (no dev server): what users and e2e run.
+APP_FEATURES := --features custom-protocol
+
+.PHONY: help deps deps-test ui app run dev test lint rust-test ui-test bindings-check e2e ci-time
+
+help:
+	@echo "make run    install what is missing, build, open AppSnap on the Sandbox profile"
+	@echo "make test   install what is missing, then fmt, clippy, Rust tests, TS type-check,"
+	@echo "            UI unit tests, bindings freshness and the end-to-end suite under Xvfb"
+	@echo "make dev    hot-reloading development (tauri dev)"
+
+deps:
+	@scripts/install-deps.sh build
+
+deps-test:
+	@scripts/install-deps.sh test
+
+ui:
+	npm run build
+
+app: ui
+	cargo build $(APP_FEATURES)
+
+run: deps app
+	$(APP_BIN)
+
+dev: deps
+	npx tauri dev
+
+test: deps-test lint rust-test ui-test bindings-check e2e
+	@echo "make test: all suites passed"
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets $(APP_FEATURES) -- -D warnings
+
+rust-test:
+	scripts/with-keyring.sh cargo nextest run --workspace $(APP_FEATURES) --no-fail-fast
+	cargo test --workspace --doc
+
+ui-test:
+	npm run typecheck
+	npm test
+
+# Regenerates the ts-rs bindings and fails when the committed ones differ.
+bindings-check:
+	rm -rf ui/src/bindings
+	cargo test --workspace $(APP_FEATURES) --quiet export_bindings >/dev/null
+	git add -N ui/src/bindings
+	git diff --exit-code --stat -- ui/src/bindings || { echo "ui/src/bindings is stale: run 'cargo test export_bindings' and commit"; exit 1; }
+
+e2e: app
+	tests/e2e/run.sh

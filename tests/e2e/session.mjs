@@ -1,0 +1,38 @@
+// One WebDriver session against the real AppSnap binary, plus small helpers the tests share.
+import { remote } from "webdriverio";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+export async function openApp() {
+  const browser = await remote({
+    hostname: "127.0.0.1",
+    port: Number(process.env.APPSNAP_WEBDRIVER_PORT),
+    logLevel: "warn",
+    connectionRetryCount: 0,
+    capabilities: {
+      "tauri:options": { application: process.env.APPSNAP_APP_BIN },
+      "wdio:enforceWebDriverClassic": true,
+    },
+  });
+  await browser.$('[data-testid="page-title"]').waitForExist({ timeout: 30000 });
+  return browser;
+}
+
+export const byTestId = (browser, id) => browser.$(`[data-testid="${id}"]`);
+
+export async function screenshot(browser, name) {
+  const dir = process.env.APPSNAP_SCREENSHOT_DIR;
+  mkdirSync(dir, { recursive: true });
+  // WebKit returns a blank frame right after a DOM change; let it paint first.
+  await browser.pause(400);
+  writeFileSync(join(dir, `${name}.png`), Buffer.from(await browser.takeScreenshot(), "base64"));
+}
+
+export async function waitForText(el, predicate, timeout = 10000) {
+  let last = "";
+  await el.waitUntil(
+    async () => predicate((last = await el.getText())),
+    { timeout, timeoutMsg: `text never matched; last was "${last}"` },
+  );
+  return last;
+}

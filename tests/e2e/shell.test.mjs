@@ -1,0 +1,63 @@
+// The desktop shell: it opens, navigates every screen, switches language, reports the sandbox.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { byTestId, openApp, screenshot, waitForText } from "./session.mjs";
+
+const SCREENS = ["profiles", "ram", "instances", "scripts", "results", "history", "settings"];
+const EXPECTED_NAV = {
+  "en-US": { instances: "Instances", settings: "Settings" },
+  "zh-CN": { instances: "实例", settings: "设置" },
+};
+
+async function activeLang(browser) {
+  return (await browser.$("[data-lang]")).getAttribute("data-lang");
+}
+
+describe("desktop shell", () => {
+  let browser;
+  before(async () => {
+    // run.sh starts the app with a Chinese OS locale: the UI must follow it.
+    browser = await openApp();
+  });
+  after(async () => {
+    await browser?.deleteSession();
+  });
+
+  it("opens a window titled AppSnap in the OS language", async () => {
+    assert.equal(await browser.getTitle(), "AppSnap");
+    assert.equal(await activeLang(browser), "zh-CN");
+  });
+
+  it("reports the embedded sandbox cloud's state", async () => {
+    const status = await byTestId(browser, "sandbox-status");
+    await status.waitUntil(async () => (await status.getAttribute("data-state")) !== "loading", {
+      timeout: 20000,
+      timeoutMsg: "sandbox status stayed 'loading'",
+    });
+    const state = await status.getAttribute("data-state");
+    assert.ok(["running", "unavailable"].includes(state), `unexpected state ${state}`);
+    assert.notEqual((await status.getText()).trim(), "");
+  });
+
+  for (const lang of ["zh-CN", "en-US"]) {
+    it(`navigates every screen in ${lang}`, async () => {
+      await byTestId(browser, "nav-settings").click();
+      await byTestId(browser, `lang-${lang}`).click();
+      await browser.waitUntil(async () => (await activeLang(browser)) === lang, {
+        timeout: 5000,
+        timeoutMsg: `language did not switch to ${lang}`,
+      });
+      const titles = new Set();
+      for (const screen of SCREENS) {
+        await byTestId(browser, `nav-${screen}`).click();
+        const title = await waitForText(byTestId(browser, "page-title"), (t) => t.trim() !== "" && !titles.has(t));
+        titles.add(title);
+        await screenshot(browser, `${lang}-${screen}`);
+      }
+      assert.equal(titles.size, SCREENS.length, "each screen has its own title");
+      for (const [key, label] of Object.entries(EXPECTED_NAV[lang])) {
+        assert.equal((await byTestId(browser, `nav-${key}`).getText()).trim(), label);
+      }
+    });
+  }
+});
