@@ -2,5 +2,7 @@
 //! endpoints, retries, typed actions) and nothing of what snapshots mean.
 
 pub mod sensitive;
+pub mod signing;
 
 pub use sensitive::Sensitive;
+pub use signing::SignatureVersion;

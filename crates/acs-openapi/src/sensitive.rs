@@ -67,7 +67,10 @@ mod tests {
             id: String,
             secret: Sensitive<String>,
         }
-        let c = Creds { id: "LTAI-id".into(), secret: s };
+        let c = Creds {
+            id: "LTAI-id".into(),
+            secret: s,
+        };
         let printed = format!("{c:?} {c:#?}");
         assert!(!printed.contains(SECRET), "secret leaked: {printed}");
         assert!(printed.contains("LTAI-id"));
