@@ -11,6 +11,11 @@ logs=$root/target/e2e-logs
 mkdir -p "$logs" "$APPSNAP_SCREENSHOT_DIR"
 [ -x "$APPSNAP_APP_BIN" ] || { echo "e2e: $APPSNAP_APP_BIN is missing: run 'make app'"; exit 1; }
 
+# Hermeticity guard: the suite must not touch the real user's app data.
+real_app_dirs=("$HOME/.local/share/com.appsnap.desktop" "$HOME/.config/com.appsnap.desktop")
+fingerprint() { for d in "${real_app_dirs[@]}"; do [ -e "$d" ] && find "$d" -printf '%p %T@\n' 2>/dev/null; done | sort | md5sum; }
+before_fp=$(fingerprint)
+
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/appsnap-e2e.XXXXXX")
 mkdir -p "$scratch"/{home,config,data,cache,state,run}; chmod 700 "$scratch/run"
 export HOME=$scratch/home XDG_CONFIG_HOME=$scratch/config XDG_DATA_HOME=$scratch/data \
@@ -46,6 +51,9 @@ done
 
 status=0
 node --test --test-concurrency=1 --test-reporter=spec "$root"/tests/e2e/*.test.mjs || status=$?
+if [ "$(fingerprint)" != "$before_fp" ]; then
+  echo "e2e: the suite touched the real user's app data (${real_app_dirs[*]})"; status=1
+fi
 if [ "$status" -ne 0 ]; then
   echo "e2e: FAILED (logs in $logs, screenshots in $APPSNAP_SCREENSHOT_DIR)"
 fi
