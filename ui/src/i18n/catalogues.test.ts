@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import enUS from "./en-US.json";
+import zhCN from "./zh-CN.json";
+import { ERROR_CODES } from "../ipc";
+import { SCREEN_KEYS } from "../app/routes";
+
+type Tree = { [key: string]: string | Tree };
+
+function flatten(tree: Tree, prefix = ""): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  for (const [key, value] of Object.entries(tree)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (value !== null && typeof value === "object") {
+      for (const [k, v] of flatten(value, path)) out.set(k, v);
+    } else {
+      out.set(path, value);
+    }
+  }
+  return out;
+}
+
+const catalogues = { "en-US": flatten(enUS), "zh-CN": flatten(zhCN) };
+
+describe("translation catalogues", () => {
+  it("have exactly the same keys", () => {
+    const en = [...catalogues["en-US"].keys()].sort();
+    const zh = [...catalogues["zh-CN"].keys()].sort();
+    expect(zh).toEqual(en);
+  });
+
+  it.each(Object.entries(catalogues))("%s has no empty or non-string values", (_, entries) => {
+    for (const [key, value] of entries) {
+      expect(typeof value, key).toBe("string");
+      expect((value as string).trim(), key).not.toBe("");
+    }
+  });
+
+  it.each(Object.entries(catalogues))("%s uses the same interpolation variables as en-US", (_, entries) => {
+    const vars = (s: unknown) => [...String(s).matchAll(/{{\s*(\w+)\s*}}/g)].map((m) => m[1]).sort();
+    for (const [key, value] of catalogues["en-US"]) {
+      expect(vars(entries.get(key)), key).toEqual(vars(value));
+    }
+  });
+
+  it.each(Object.entries(catalogues))("%s names every error code and screen", (_, entries) => {
+    for (const code of ERROR_CODES) expect(entries.has(`error.code.${code}`), code).toBe(true);
+    for (const screen of SCREEN_KEYS) {
+      expect(entries.has(`nav.${screen}`), screen).toBe(true);
+      expect(entries.has(`screens.${screen}.description`), screen).toBe(true);
+    }
+  });
+
+  it("zh-CN is actually Chinese where it matters", () => {
+    expect(catalogues["zh-CN"].get("nav.instances")).toBe("实例");
+    expect(catalogues["zh-CN"].get("nav.settings")).not.toBe(catalogues["en-US"].get("nav.settings"));
+  });
+});
