@@ -21,7 +21,7 @@ export function Shell({ language, mode }: Props) {
       <AppHeader />
       <Layout>
         <Layout.Sider
-          width={220}
+          width={232}
           theme="light"
           className="app-sider"
           style={{ borderRight: `1px solid ${token.colorBorderSecondary}` }}
