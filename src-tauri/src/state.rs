@@ -16,9 +16,7 @@ impl AppState {
     pub fn new(log_dir: PathBuf, log_guard: tracing_appender::non_blocking::WorkerGuard) -> Self {
         Self {
             log_dir,
-            sandbox: RwLock::new(SandboxStatus::Unavailable {
-                reason: "starting".into(),
-            }),
+            sandbox: RwLock::new(SandboxStatus::Starting),
             _log_guard: log_guard,
         }
     }

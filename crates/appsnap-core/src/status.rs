@@ -8,6 +8,8 @@ use ts_rs::TS;
 #[serde(tag = "state", rename_all = "camelCase")]
 #[ts(export)]
 pub enum SandboxStatus {
+    /// Being started; a `sandbox-status` event follows.
+    Starting,
     /// Serving on a loopback endpoint such as `http://127.0.0.1:41234`.
     #[serde(rename_all = "camelCase")]
     Running { endpoint: String, scenario: String },

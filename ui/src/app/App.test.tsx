@@ -127,6 +127,16 @@ describe("App", () => {
     expect(banner.textContent).toContain("port 0 refused");
   });
 
+  it("shows a starting sandbox as loading, then running when the event arrives", async () => {
+    invokeMock.mockResolvedValue({ ...STATUS, sandbox: { state: "starting" } });
+    start();
+    await waitFor(() => expect(invokeMock).toHaveBeenCalled());
+    expect(sandboxState()).toBe("loading");
+    expect(screen.queryByTestId("sandbox-banner")).toBeNull();
+    act(() => emitSandbox(STATUS.sandbox));
+    await waitFor(() => expect(sandboxState()).toBe("running"));
+  });
+
   it("refetches when an event arrives before the first status", async () => {
     let resolveFirst: (s: AppStatus) => void = () => {};
     invokeMock.mockImplementationOnce(() => new Promise((resolve) => (resolveFirst = resolve as never)));
@@ -136,7 +146,7 @@ describe("App", () => {
     await waitFor(() => expect(listenMock).toHaveBeenCalled());
     act(() => emitSandbox({ state: "unavailable", reason: "no scenario" }));
     // The stale first answer must not win over the refetch.
-    act(() => resolveFirst({ ...STATUS, sandbox: { state: "unavailable", reason: "starting" } }));
+    act(() => resolveFirst({ ...STATUS, sandbox: { state: "starting" } }));
     await waitFor(() => expect(screen.getByTestId("sandbox-banner").textContent).toContain("no scenario"));
     expect(invokeMock).toHaveBeenCalledTimes(2);
   });

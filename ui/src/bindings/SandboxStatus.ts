@@ -3,4 +3,4 @@
 /**
  * Whether the embedded sandbox cloud is serving.
  */
-export type SandboxStatus = { "state": "running", endpoint: string, scenario: string, } | { "state": "unavailable", reason: string, };
+export type SandboxStatus = { "state": "starting" } | { "state": "running", endpoint: string, scenario: string, } | { "state": "unavailable", reason: string, };

@@ -63,7 +63,7 @@ export type SandboxView =
 /** What the header and banner show about the sandbox. */
 export function useSandboxView(): SandboxView {
   const { data, error } = useAppStatus();
-  if (data) return data.sandbox;
+  if (data) return data.sandbox.state === "starting" ? { state: "loading" } : data.sandbox;
   if (error) return { state: "unavailable", error };
   return { state: "loading" };
 }
