@@ -1,0 +1,167 @@
+//! When and how long to wait before trying a call again.
+//!
+//! Exponential backoff with full jitter (delay = random(0, min(cap, base·2^n))). Only
+//! calls that are safe to repeat are retried: reads (`Describe*`/`List*`/`Get*`) and
+//! calls carrying a `ClientToken` (the server deduplicates them).
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::error::AcsError;
+
+/// Scales a backoff ceiling to the actual delay. Injectable so tests are exact.
+#[derive(Clone)]
+pub struct Jitter(Arc<dyn Fn(Duration) -> Duration + Send + Sync>);
+
+impl Jitter {
+    /// Full jitter: uniform in `[0, ceiling]`.
+    pub fn full() -> Self {
+        Self(Arc::new(|ceiling| ceiling.mul_f64(fastrand::f64())))
+    }
+
+    /// Always the ceiling (deterministic tests).
+    pub fn none() -> Self {
+        Self(Arc::new(|ceiling| ceiling))
+    }
+
+    pub fn from_fn(f: impl Fn(Duration) -> Duration + Send + Sync + 'static) -> Self {
+        Self(Arc::new(f))
+    }
+
+    pub fn apply(&self, ceiling: Duration) -> Duration {
+        (self.0)(ceiling)
+    }
+}
+
+impl Default for Jitter {
+    fn default() -> Self {
+        Self::full()
+    }
+}
+
+impl fmt::Debug for Jitter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Jitter")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct RetryPolicy {
+    /// Total tries including the first.
+    pub max_attempts: u32,
+    pub base_delay: Duration,
+    pub max_delay: Duration,
+    pub jitter: Jitter,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_attempts: 4,
+            base_delay: Duration::from_millis(300),
+            max_delay: Duration::from_secs(20),
+            jitter: Jitter::full(),
+        }
+    }
+}
+
+impl RetryPolicy {
+    pub fn no_retries() -> Self {
+        Self {
+            max_attempts: 1,
+            ..Self::default()
+        }
+    }
+
+    /// The wait after failed attempt number `attempt` (1-based).
+    pub fn delay(&self, attempt: u32) -> Duration {
+        let exp = attempt.saturating_sub(1).min(16);
+        let ceiling = self.base_delay.saturating_mul(1 << exp).min(self.max_delay);
+        self.jitter.apply(ceiling)
+    }
+}
+
+/// A read call, or one the server can deduplicate by `ClientToken`.
+pub fn is_retry_safe(action: &str, has_client_token: bool) -> bool {
+    has_client_token
+        || ["Describe", "List", "Get"]
+            .iter()
+            .any(|p| action.starts_with(p))
+}
+
+/// Transient failures: throttling, unavailable/5xx, and lost connections.
+pub fn is_transient(err: &AcsError) -> bool {
+    match err {
+        AcsError::Service(e) => {
+            e.code.starts_with("Throttling")
+                || e.code == "ServiceUnavailable"
+                || e.http_status >= 500
+        }
+        AcsError::NotSent { .. } | AcsError::TimedOut { .. } | AcsError::NoResponse { .. } => true,
+        AcsError::Unparseable { http_status, .. } => *http_status >= 500,
+        AcsError::InvalidRequest(_) | AcsError::Credentials(_) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ServiceError;
+
+    #[test]
+    fn backoff_doubles_up_to_the_cap() {
+        let p = RetryPolicy {
+            max_attempts: 10,
+            base_delay: Duration::from_millis(100),
+            max_delay: Duration::from_millis(1000),
+            jitter: Jitter::none(),
+        };
+        let delays: Vec<u64> = (1..=6).map(|n| p.delay(n).as_millis() as u64).collect();
+        assert_eq!(delays, [100, 200, 400, 800, 1000, 1000]);
+    }
+
+    #[test]
+    fn jitter_is_applied_to_the_ceiling() {
+        let p = RetryPolicy {
+            jitter: Jitter::from_fn(|c| c / 4),
+            base_delay: Duration::from_millis(400),
+            ..RetryPolicy::default()
+        };
+        assert_eq!(p.delay(2), Duration::from_millis(200));
+        let full = Jitter::full();
+        for _ in 0..100 {
+            assert!(full.apply(Duration::from_millis(50)) <= Duration::from_millis(50));
+        }
+    }
+
+    #[test]
+    fn only_reads_and_client_token_calls_are_retry_safe() {
+        assert!(is_retry_safe("DescribeInstances", false));
+        assert!(is_retry_safe("ListTagResources", false));
+        assert!(is_retry_safe("GetCallerIdentity", false));
+        assert!(!is_retry_safe("RunCommand", false));
+        assert!(is_retry_safe("RunCommand", true));
+        assert!(!is_retry_safe("DeleteSnapshotGroup", false));
+    }
+
+    fn service(code: &str, status: u16) -> AcsError {
+        AcsError::Service(Box::new(ServiceError {
+            action: "A".into(),
+            code: code.into(),
+            message: String::new(),
+            request_id: None,
+            recommend: None,
+            http_status: status,
+        }))
+    }
+
+    #[test]
+    fn transient_errors_by_code_and_5xx() {
+        assert!(is_transient(&service("Throttling.User", 400)));
+        assert!(is_transient(&service("ServiceUnavailable", 503)));
+        assert!(is_transient(&service("InternalError", 500)));
+        assert!(!is_transient(&service("InvalidParameter", 400)));
+        assert!(!is_transient(&service("SignatureDoesNotMatch", 400)));
+    }
+}
