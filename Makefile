@@ -21,7 +21,7 @@ deps:
 deps-test:
 	@scripts/install-deps.sh test
 
-ui:
+ui: deps
 	npm run build
 
 app: ui
@@ -33,14 +33,15 @@ run: deps app
 dev: deps
 	npx tauri dev
 
-test: deps-test lint rust-test ui-test bindings-check e2e
+# The app embeds dist/ (custom-protocol), so every cargo step needs the UI built first.
+test: deps-test ui lint rust-test ui-test bindings-check e2e
 	@echo "make test: all suites passed"
 
-lint:
+lint: ui
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets $(APP_FEATURES) -- -D warnings
 
-rust-test:
+rust-test: ui
 	scripts/with-keyring.sh cargo nextest run --workspace $(APP_FEATURES) --no-fail-fast
 	cargo test --workspace --doc
 
@@ -49,7 +50,7 @@ ui-test:
 	npm test
 
 # Regenerates the ts-rs bindings and fails when the committed ones differ.
-bindings-check:
+bindings-check: ui
 	rm -rf ui/src/bindings
 	cargo test --workspace $(APP_FEATURES) --quiet export_bindings >/dev/null
 	git add -N ui/src/bindings

@@ -5,6 +5,7 @@ mod commands;
 mod logging;
 mod sandbox;
 mod state;
+mod window;
 
 use tauri::Manager;
 
@@ -15,6 +16,7 @@ pub fn run() {
             let guard = logging::init(&log_dir)?;
             app.manage(state::AppState::new(log_dir, guard));
             sandbox::start_embedded(app.handle().clone());
+            window::open_main(app)?;
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![commands::app_status])

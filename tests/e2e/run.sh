@@ -13,7 +13,11 @@ mkdir -p "$logs" "$APPSNAP_SCREENSHOT_DIR"
 
 # Hermeticity guard: the suite must not touch the real user's app data.
 real_app_dirs=("$HOME/.local/share/com.appsnap.desktop" "$HOME/.config/com.appsnap.desktop")
-fingerprint() { for d in "${real_app_dirs[@]}"; do [ -e "$d" ] && find "$d" -printf '%p %T@\n' 2>/dev/null; done | sort | md5sum; }
+fingerprint() {
+  for d in "${real_app_dirs[@]}"; do
+    if [ -e "$d" ]; then find "$d" -printf '%p %T@\n'; fi
+  done | sort | md5sum
+}
 before_fp=$(fingerprint)
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/appsnap-e2e.XXXXXX")

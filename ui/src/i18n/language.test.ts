@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { languageFromLocale, resolveLanguage } from "./language";
+import { languageFromLocale, resolveLanguage, systemLocale } from "./language";
 import { languagePref, themePref } from "../settings/preferences";
 
 describe("languageFromLocale", () => {
@@ -17,6 +17,18 @@ describe("languageFromLocale", () => {
     [undefined, "en-US"],
   ])("%s → %s", (locale, expected) => {
     expect(languageFromLocale(locale)).toBe(expected);
+  });
+});
+
+describe("systemLocale", () => {
+  it("prefers the locale the desktop shell injected over navigator.language", () => {
+    window.__APPSNAP_OS_LOCALE__ = "zh-CN";
+    try {
+      expect(systemLocale()).toBe("zh-CN");
+    } finally {
+      delete window.__APPSNAP_OS_LOCALE__;
+    }
+    expect(systemLocale()).toBe(navigator.language);
   });
 });
 
