@@ -1,21 +1,63 @@
-//! `appsnap`: the command line front end over appsnap-core.
+//! `appsnap`: the command line front end. One top-level `Command` enum; each
+//! subcommand lives in its own module and returns an exit code.
+
+mod cloud_cmd;
+mod output;
 
 use std::process::ExitCode;
 
+use clap::{Parser, Subcommand};
+
+use cloud_cmd::GlobalOptions;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "appsnap",
+    version,
+    about = "Application-consistent ECS snapshots, headless"
+)]
+struct Cli {
+    #[command(flatten)]
+    global: GlobalOptions,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Who the current credentials belong to (STS GetCallerIdentity).
+    Whoami,
+    /// The regions ECS offers (DescribeRegions).
+    Regions,
+    /// The ECS instances in a region (needs --region).
+    Instances,
+}
+
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
-        Some("--version") | Some("-V") => {
-            println!("appsnap {}", env!("CARGO_PKG_VERSION"));
-            ExitCode::SUCCESS
+    let cli = Cli::parse();
+    init_logging();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("appsnap: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
         }
-        None | Some("--help") | Some("-h") => {
-            println!("appsnap {}\n\nNo commands are available in this build yet.", env!("CARGO_PKG_VERSION"));
-            ExitCode::SUCCESS
+    };
+    runtime.block_on(async move {
+        match cli.command {
+            Command::Whoami => cloud_cmd::whoami(&cli.global).await,
+            Command::Regions => cloud_cmd::regions(&cli.global).await,
+            Command::Instances => cloud_cmd::instances(&cli.global).await,
         }
-        Some(other) => {
-            eprintln!("appsnap: unknown command '{other}' (see --help)");
-            ExitCode::from(2)
-        }
+    })
+}
+
+/// Logs go to stderr, off unless `APPSNAP_LOG` asks (e.g. `APPSNAP_LOG=acs_openapi=debug`).
+fn init_logging() {
+    if let Ok(filter) = std::env::var("APPSNAP_LOG") {
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+            .with_writer(std::io::stderr)
+            .init();
     }
 }
