@@ -1,0 +1,112 @@
+//! Regions: the static table the sandbox knows, and one region's resources for an account.
+
+use std::collections::BTreeMap;
+
+use super::cloud_assistant::{Command, Invocation, SendFileTask};
+use super::disks::Disk;
+use super::instances::Instance;
+use super::snapshots::{Snapshot, SnapshotGroup};
+use crate::errors::ApiError;
+
+pub struct RegionInfo {
+    pub id: &'static str,
+    pub local_name_zh: &'static str,
+    pub local_name_en: &'static str,
+    pub zones: &'static [&'static str],
+}
+
+pub const REGIONS: &[RegionInfo] = &[
+    RegionInfo {
+        id: "cn-hangzhou",
+        local_name_zh: "华东1（杭州）",
+        local_name_en: "China (Hangzhou)",
+        zones: &["cn-hangzhou-h", "cn-hangzhou-i", "cn-hangzhou-j"],
+    },
+    RegionInfo {
+        id: "cn-shanghai",
+        local_name_zh: "华东2（上海）",
+        local_name_en: "China (Shanghai)",
+        zones: &["cn-shanghai-e", "cn-shanghai-f"],
+    },
+    RegionInfo {
+        id: "cn-beijing",
+        local_name_zh: "华北2（北京）",
+        local_name_en: "China (Beijing)",
+        zones: &["cn-beijing-h", "cn-beijing-i"],
+    },
+    RegionInfo {
+        id: "cn-shenzhen",
+        local_name_zh: "华南1（深圳）",
+        local_name_en: "China (Shenzhen)",
+        zones: &["cn-shenzhen-e", "cn-shenzhen-f"],
+    },
+    RegionInfo {
+        id: "cn-hongkong",
+        local_name_zh: "中国香港",
+        local_name_en: "China (Hong Kong)",
+        zones: &["cn-hongkong-b", "cn-hongkong-c"],
+    },
+    RegionInfo {
+        id: "ap-southeast-1",
+        local_name_zh: "新加坡",
+        local_name_en: "Singapore",
+        zones: &["ap-southeast-1a", "ap-southeast-1c"],
+    },
+    RegionInfo {
+        id: "us-west-1",
+        local_name_zh: "美国（硅谷）",
+        local_name_en: "US (Silicon Valley)",
+        zones: &["us-west-1a", "us-west-1b"],
+    },
+    RegionInfo {
+        id: "eu-central-1",
+        local_name_zh: "德国（法兰克福）",
+        local_name_en: "Germany (Frankfurt)",
+        zones: &["eu-central-1a", "eu-central-1b"],
+    },
+];
+
+pub fn lookup(region_id: &str) -> Option<&'static RegionInfo> {
+    REGIONS.iter().find(|r| r.id == region_id)
+}
+
+pub fn unknown_region(region_id: &str) -> ApiError {
+    ApiError::new(
+        404,
+        "InvalidRegionId.NotFound",
+        format!("The specified RegionId does not exist. ({region_id})"),
+    )
+}
+
+/// One account's resources in one region.
+#[derive(Debug, Clone, Default)]
+pub struct Region {
+    pub id: String,
+    pub instances: BTreeMap<String, Instance>,
+    pub disks: BTreeMap<String, Disk>,
+    pub snapshots: BTreeMap<String, Snapshot>,
+    pub snapshot_groups: BTreeMap<String, SnapshotGroup>,
+    pub commands: BTreeMap<String, Command>,
+    pub invocations: BTreeMap<String, Invocation>,
+    pub send_files: BTreeMap<String, SendFileTask>,
+}
+
+impl Region {
+    pub fn new(id: &str) -> Self {
+        Self {
+            id: id.to_string(),
+            ..Default::default()
+        }
+    }
+
+    /// Disks attached to an instance, system disk first.
+    pub fn disks_of(&self, instance_id: &str) -> Vec<&Disk> {
+        let mut disks: Vec<&Disk> = self
+            .disks
+            .values()
+            .filter(|d| d.instance_id.as_deref() == Some(instance_id))
+            .collect();
+        disks.sort_by(|a, b| (a.kind != "system", &a.device).cmp(&(b.kind != "system", &b.device)));
+        disks
+    }
+}
