@@ -474,7 +474,8 @@ async fn linux_fallbacks_are_file_system_consistent_with_the_cause_in_the_output
     let e = env().await;
     e.role(POLICY_DOC).await;
     // (region, instance, upload scripts as (mode, owner), expected cause in the output)
-    let cases: &[(&str, &str, Option<(&str, &str)>, &str)] = &[
+    type Case<'a> = (&'a str, &'a str, Option<(&'a str, &'a str)>, &'a str);
+    let cases: &[Case] = &[
         (
             "cn-hangzhou",
             "app-ubuntu2204-postgres",
