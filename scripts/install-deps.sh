@@ -68,7 +68,10 @@ install_npm() {
     say "npm packages: up to date"
   else
     say "npm ci"
-    npm ci --no-audit --no-fund
+    # Some registry mirrors serve only this platform's builds of packages such as
+    # @tauri-apps/cli, so the lockfile cannot list the others and `npm ci` calls it out
+    # of sync; `npm install` then installs the same locked versions.
+    npm ci --no-audit --no-fund || { say "npm ci refused the lockfile; npm install instead"; npm install --no-audit --no-fund; }
   fi
 }
 
