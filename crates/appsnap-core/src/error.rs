@@ -95,13 +95,111 @@ mod tests {
             })
         );
         let bare = serde_json::to_value(AppError::invalid_input("bad")).unwrap();
-        assert_eq!(bare, serde_json::json!({"code": "InvalidInput", "message": "bad"}));
+        assert_eq!(
+            bare,
+            serde_json::json!({"code": "InvalidInput", "message": "bad"})
+        );
     }
 
     #[test]
     fn rejects_unknown_codes() {
-        let r: Result<AppError, _> =
-            serde_json::from_str(r#"{"code":"Whatever","message":"x"}"#);
+        let r: Result<AppError, _> = serde_json::from_str(r#"{"code":"Whatever","message":"x"}"#);
         assert!(r.is_err());
+    }
+}
+
+/// Cloud errors reach the UI with a code it can branch on, the cloud's `RequestId`, and
+/// a hint for what to do next.
+impl From<&acs_openapi::AcsError> for AppError {
+    fn from(err: &acs_openapi::AcsError) -> Self {
+        use acs_openapi::ErrorKind as K;
+        let (code, hint) = match err.kind() {
+            K::InvalidInput => (ErrorCode::InvalidInput, None),
+            K::AuthFailed => (
+                ErrorCode::AuthFailed,
+                Some("Check the profile's AccessKey ID and secret, or renew the STS token."),
+            ),
+            K::PermissionDenied => (
+                ErrorCode::PermissionDenied,
+                Some("Grant the RAM user or role the permission named in the message."),
+            ),
+            K::Throttled => (
+                ErrorCode::Throttled,
+                Some("The cloud is limiting requests; wait a moment and try again."),
+            ),
+            K::Network => (
+                ErrorCode::Network,
+                Some("Check the network, proxy settings and the endpoint."),
+            ),
+            K::NotFound => (ErrorCode::NotFound, None),
+            K::Conflict => (ErrorCode::Conflict, None),
+            K::Cloud => (ErrorCode::Cloud, None),
+            K::Internal => (ErrorCode::Internal, None),
+        };
+        // The cloud's own troubleshooting link beats a generic hint.
+        let recommend = match err {
+            acs_openapi::AcsError::Service(e) => e.recommend.clone(),
+            _ => None,
+        };
+        AppError {
+            code,
+            message: err.to_string(),
+            request_id: err.request_id().map(str::to_owned),
+            hint: recommend.or(hint.map(str::to_owned)),
+        }
+    }
+}
+
+impl From<acs_openapi::AcsError> for AppError {
+    fn from(err: acs_openapi::AcsError) -> Self {
+        Self::from(&err)
+    }
+}
+
+#[cfg(test)]
+mod cloud_error_tests {
+    use super::*;
+    use acs_openapi::{AcsError, ServiceError};
+
+    fn service(code: &str, recommend: Option<&str>) -> AcsError {
+        AcsError::Service(Box::new(ServiceError {
+            action: "DescribeInstances".into(),
+            code: code.into(),
+            message: "denied".into(),
+            request_id: Some("473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E".into()),
+            recommend: recommend.map(Into::into),
+            http_status: 400,
+        }))
+    }
+
+    #[test]
+    fn maps_cloud_codes_and_keeps_the_request_id() {
+        let e = AppError::from(service("Throttling.User", None));
+        assert_eq!(e.code, ErrorCode::Throttled);
+        assert_eq!(
+            e.request_id.as_deref(),
+            Some("473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E")
+        );
+        assert!(e.hint.unwrap().contains("wait"));
+        assert_eq!(
+            AppError::from(service("Forbidden.RAM", None)).code,
+            ErrorCode::PermissionDenied
+        );
+        assert_eq!(
+            AppError::from(service("SignatureDoesNotMatch", None)).code,
+            ErrorCode::AuthFailed
+        );
+    }
+
+    #[test]
+    fn prefers_the_clouds_recommend_link_as_hint() {
+        let e = AppError::from(service(
+            "Throttling",
+            Some("https://api.aliyun.com/troubleshoot?q=Throttling"),
+        ));
+        assert_eq!(
+            e.hint.as_deref(),
+            Some("https://api.aliyun.com/troubleshoot?q=Throttling")
+        );
     }
 }
