@@ -18,10 +18,17 @@ pub fn init(log_dir: &Path) -> Result<WorkerGuard, Box<dyn std::error::Error>> {
         .max_log_files(KEEP_LOG_FILES)
         .build(log_dir)?;
     let (writer, guard) = tracing_appender::non_blocking(appender);
-    let filter = || EnvFilter::try_from_env("APPSNAP_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
-    let file_layer = fmt::layer().with_ansi(false).with_writer(writer).with_filter(filter());
-    let stderr_layer = cfg!(debug_assertions)
-        .then(|| fmt::layer().with_writer(std::io::stderr).with_filter(filter()));
+    let filter =
+        || EnvFilter::try_from_env("APPSNAP_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let file_layer = fmt::layer()
+        .with_ansi(false)
+        .with_writer(writer)
+        .with_filter(filter());
+    let stderr_layer = cfg!(debug_assertions).then(|| {
+        fmt::layer()
+            .with_writer(std::io::stderr)
+            .with_filter(filter())
+    });
     tracing_subscriber::registry()
         .with(file_layer)
         .with(stderr_layer)
