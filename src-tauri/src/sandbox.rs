@@ -12,6 +12,7 @@ pub fn start_embedded(app: AppHandle) {
     tauri::async_runtime::spawn(async move {
         let options = sandbox_cloud::SandboxOptions::default();
         let scenario = options.scenario.clone();
+        let state = app.state::<AppState>();
         let status = match sandbox_cloud::start(options).await {
             Ok(running) => {
                 tracing::info!(endpoint = running.endpoint(), "sandbox cloud started");
@@ -19,8 +20,7 @@ pub fn start_embedded(app: AppHandle) {
                     endpoint: running.endpoint().to_string(),
                     scenario,
                 };
-                // The sandbox lives as long as the app.
-                std::mem::forget(running);
+                *state.sandbox_server.lock().await = Some(running);
                 status
             }
             Err(e) => {
@@ -30,7 +30,7 @@ pub fn start_embedded(app: AppHandle) {
                 }
             }
         };
-        *app.state::<AppState>().sandbox.write().await = status.clone();
+        *state.sandbox.write().await = status.clone();
         if let Err(e) = app.emit(SANDBOX_STATUS_EVENT, &status) {
             tracing::warn!(error = %e, "could not emit sandbox status");
         }

@@ -8,6 +8,8 @@ use tokio::sync::RwLock;
 pub struct AppState {
     pub log_dir: PathBuf,
     pub sandbox: RwLock<SandboxStatus>,
+    /// The embedded sandbox server; held here so it lives as long as the app.
+    pub sandbox_server: tokio::sync::Mutex<Option<sandbox_cloud::RunningSandbox>>,
     // Keeps the non-blocking log writer flushing until the app exits.
     _log_guard: tracing_appender::non_blocking::WorkerGuard,
 }
@@ -17,6 +19,7 @@ impl AppState {
         Self {
             log_dir,
             sandbox: RwLock::new(SandboxStatus::Starting),
+            sandbox_server: tokio::sync::Mutex::new(None),
             _log_guard: log_guard,
         }
     }
