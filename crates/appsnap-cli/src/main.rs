@@ -3,6 +3,7 @@
 
 mod cloud_cmd;
 mod output;
+mod sandbox_cmd;
 
 use std::process::ExitCode;
 
@@ -31,6 +32,9 @@ enum Command {
     Regions,
     /// The ECS instances in a region (needs --region).
     Instances,
+    /// The local sandbox cloud: serve it, or print its demo keys.
+    #[command(subcommand)]
+    Sandbox(sandbox_cmd::SandboxCommand),
 }
 
 fn main() -> ExitCode {
@@ -48,6 +52,7 @@ fn main() -> ExitCode {
             Command::Whoami => cloud_cmd::whoami(&cli.global).await,
             Command::Regions => cloud_cmd::regions(&cli.global).await,
             Command::Instances => cloud_cmd::instances(&cli.global).await,
+            Command::Sandbox(cmd) => sandbox_cmd::run(cmd.with_output(cli.global.output)).await,
         }
     })
 }
