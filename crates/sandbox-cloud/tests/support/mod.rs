@@ -179,6 +179,8 @@ impl Client {
         if let Some(t) = &self.token {
             common.push(("SecurityToken".into(), t.clone()));
         }
+        // A caller-given Format (e.g. XML) replaces the default JSON.
+        common.retain(|(k, _)| !params.iter().any(|(p, _)| p == k));
         let business: Vec<(String, String)> = params
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))

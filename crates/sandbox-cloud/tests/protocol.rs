@@ -1,0 +1,971 @@
+//! Protocol behaviour over real HTTP: signature styles, error shapes, permissions, STS,
+//! faults, idempotency, pagination, state machines and the control API.
+
+mod support;
+
+use base64::Engine as _;
+use serde_json::json;
+use support::{control, raw, step, Client, Style, ADMIN, ECS, OPERATOR, RAM, READ_ONLY, STS};
+
+#[tokio::test]
+async fn all_three_signature_styles_work_and_spaces_survive() {
+    let sb = support::sandbox().await;
+    for style in [Style::V1Get, Style::V1Form, Style::V3] {
+        let c = Client::new(&sb, ADMIN).with_style(style);
+        let name = format!("probe run {style:?} a+b*c~");
+        let r = c
+            .ok(
+                "CreateCommand",
+                ECS,
+                &[
+                    ("RegionId", "cn-hangzhou"),
+                    ("Name", &name),
+                    ("Type", "RunShellScript"),
+                    (
+                        "CommandContent",
+                        &base64::engine::general_purpose::STANDARD.encode("echo hi there"),
+                    ),
+                ],
+            )
+            .await;
+        let id = r["CommandId"].as_str().unwrap();
+        let d = c
+            .ok(
+                "DescribeCommands",
+                ECS,
+                &[
+                    ("RegionId", "cn-hangzhou"),
+                    ("CommandId", id),
+                    ("ContentEncoding", "PlainText"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            d["Commands"]["Command"][0]["Name"],
+            name.as_str(),
+            "{style:?}"
+        );
+        assert_eq!(
+            d["Commands"]["Command"][0]["CommandContent"],
+            "echo hi there"
+        );
+        let who = c.ok("GetCallerIdentity", STS, &[]).await;
+        assert_eq!(who["IdentityType"], "RAMUser");
+        assert_eq!(who["AccountId"], "1688000000000001");
+    }
+    sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn errors_have_alibabas_shape_and_statuses() {
+    let sb = support::sandbox().await;
+    let c = Client::new(&sb, ADMIN);
+    let (s, b) = c
+        .err(
+            "RunInstances",
+            ECS,
+            &[("RegionId", "cn-hangzhou")],
+            "UnsupportedOperation",
+        )
+        .await;
+    assert_eq!(s, 400);
+    for k in ["RequestId", "HostId", "Code", "Message", "Recommend"] {
+        assert!(b[k].is_string(), "{k} in {b}");
+    }
+    assert_eq!(b["HostId"], "ecs.aliyuncs.com");
+    c.err("DescribeRegions", "2099-01-01", &[], "InvalidVersion")
+        .await;
+    c.err("DescribeInstances", ECS, &[], "MissingParameter")
+        .await;
+    let (s, _) = c
+        .err(
+            "DescribeInstances",
+            ECS,
+            &[("RegionId", "mars-north-1")],
+            "InvalidRegionId.NotFound",
+        )
+        .await;
+    assert_eq!(s, 404);
+    let (s, _) = c
+        .err(
+            "StopInstance",
+            ECS,
+            &[("RegionId", "cn-hangzhou"), ("InstanceId", "i-nope")],
+            "InvalidInstanceId.NotFound",
+        )
+        .await;
+    assert_eq!(s, 404);
+    let (s, _) = c
+        .err(
+            "GetRole",
+            RAM,
+            &[("RoleName", "Nope")],
+            "EntityNotExist.Role",
+        )
+        .await;
+    assert_eq!(s, 404);
+    let bad = Client {
+        secret: "wrong".into(),
+        ..c.clone()
+    };
+    let (s, b) = bad
+        .err("DescribeRegions", ECS, &[], "SignatureDoesNotMatch")
+        .await;
+    assert_eq!(s, 400);
+    assert!(b["Message"]
+        .as_str()
+        .unwrap()
+        .contains("GET&%2F&AccessKeyId%3D"));
+    let unknown = Client {
+        key: "LTAI-nobody".into(),
+        ..c.clone()
+    };
+    let (s, _) = unknown
+        .err("DescribeRegions", ECS, &[], "InvalidAccessKeyId.NotFound")
+        .await;
+    assert_eq!(s, 404);
+    // The same request twice: the nonce was used.
+    let req = c.build("DescribeRegions", ECS, &[]);
+    assert_eq!(raw(sb.local_addr(), &req).await.unwrap().status, 200);
+    assert_eq!(
+        raw(sb.local_addr(), &req).await.unwrap().json()["Code"],
+        "SignatureNonceUsed"
+    );
+    // RPC v1 without Format=JSON answers XML.
+    let r = raw(
+        sb.local_addr(),
+        &c.build("DescribeRegions", ECS, &[("Format", "XML")]),
+    )
+    .await
+    .unwrap();
+    let xml = r.text();
+    assert!(
+        xml.contains("<DescribeRegionsResponse><Regions><Region>"),
+        "{xml}"
+    );
+    assert!(r
+        .headers
+        .iter()
+        .any(|(k, v)| k == "content-type" && v.starts_with("text/xml")));
+    sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn accounts_of_different_power() {
+    let sb = support::sandbox().await;
+    let op = Client::new(&sb, OPERATOR);
+    let ro = Client::new(&sb, READ_ONLY);
+    op.ok("DescribeInstances", ECS, &[("RegionId", "cn-hangzhou")])
+        .await;
+    let (s, _) = op
+        .err(
+            "GetRole",
+            RAM,
+            &[("RoleName", "AppSnapshotRoleName")],
+            "NoPermission",
+        )
+        .await;
+    assert_eq!(s, 403);
+    op.err(
+        "CreateRole",
+        RAM,
+        &[("RoleName", "X"), ("AssumeRolePolicyDocument", "{}")],
+        "NoPermission",
+    )
+    .await;
+    op.err(
+        "AttachInstanceRamRole",
+        ECS,
+        &[
+            ("RegionId", "cn-hangzhou"),
+            ("RamRoleName", "R"),
+            ("InstanceIds", "[\"i-x\"]"),
+        ],
+        "InvalidUser.PassRoleForbidden",
+    )
+    .await;
+    ro.ok("DescribeDisks", ECS, &[("RegionId", "cn-hangzhou")])
+        .await;
+    ro.ok("GetCallerIdentity", STS, &[]).await;
+    let (s, _) = ro
+        .err(
+            "RunCommand",
+            ECS,
+            &[
+                ("RegionId", "cn-hangzhou"),
+                ("Type", "RunShellScript"),
+                ("CommandContent", "x"),
+                ("InstanceId.1", "i-x"),
+            ],
+            "Forbidden.RAM",
+        )
+        .await;
+    assert_eq!(s, 403);
+    ro.err(
+        "CreatePolicy",
+        RAM,
+        &[("PolicyName", "P"), ("PolicyDocument", "{}")],
+        "NoPermission",
+    )
+    .await;
+    sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn assumed_role_sessions_act_with_the_roles_policies_until_they_expire() {
+    let sb = support::sandbox().await;
+    let admin = Client::new(&sb, ADMIN);
+    let trust = json!({"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"RAM":["acs:ram::1688000000000001:root"]}}],"Version":"1"}).to_string();
+    let role = admin
+        .ok(
+            "CreateRole",
+            RAM,
+            &[
+                ("RoleName", "AppSnapOperator"),
+                ("AssumeRolePolicyDocument", &trust),
+            ],
+        )
+        .await;
+    assert_eq!(
+        role["Role"]["Arn"],
+        "acs:ram::1688000000000001:role/appsnapoperator"
+    );
+    admin
+        .ok(
+            "AttachPolicyToRole",
+            RAM,
+            &[
+                ("PolicyType", "System"),
+                ("PolicyName", "AliyunECSReadOnlyAccess"),
+                ("RoleName", "AppSnapOperator"),
+            ],
+        )
+        .await;
+    let lp = admin
+        .ok(
+            "ListPoliciesForRole",
+            RAM,
+            &[("RoleName", "AppSnapOperator")],
+        )
+        .await;
+    assert_eq!(lp["Policies"]["Policy"][0]["PolicyType"], "System");
+    admin
+        .err(
+            "AttachPolicyToRole",
+            RAM,
+            &[
+                ("PolicyType", "System"),
+                ("PolicyName", "AliyunECSReadOnlyAccess"),
+                ("RoleName", "AppSnapOperator"),
+            ],
+            "EntityAlreadyExists.Role.Policy",
+        )
+        .await;
+    admin
+        .err(
+            "AssumeRole",
+            STS,
+            &[
+                ("RoleArn", "acs:ram::1688000000000001:role/Missing"),
+                ("RoleSessionName", "s1"),
+            ],
+            "EntityNotExist.Role",
+        )
+        .await;
+    admin
+        .err(
+            "AssumeRole",
+            STS,
+            &[
+                ("RoleArn", "acs:ram::1688000000000001:role/appsnapoperator"),
+                ("RoleSessionName", "x"),
+            ],
+            "InvalidParameter.RoleSessionName",
+        )
+        .await;
+    let r = admin
+        .ok(
+            "AssumeRole",
+            STS,
+            &[
+                ("RoleArn", "acs:ram::1688000000000001:role/appsnapoperator"),
+                ("RoleSessionName", "appsnap-test"),
+                ("DurationSeconds", "900"),
+            ],
+        )
+        .await;
+    let cred = &r["Credentials"];
+    assert!(cred["AccessKeyId"].as_str().unwrap().starts_with("STS."));
+    for style in [Style::V1Get, Style::V3] {
+        let sts = Client {
+            key: cred["AccessKeyId"].as_str().unwrap().into(),
+            secret: cred["AccessKeySecret"].as_str().unwrap().into(),
+            token: Some(cred["SecurityToken"].as_str().unwrap().into()),
+            ..Client::new(&sb, ADMIN)
+        }
+        .with_style(style);
+        let who = sts.ok("GetCallerIdentity", STS, &[]).await;
+        assert_eq!(who["IdentityType"], "AssumedRoleUser");
+        sts.ok("DescribeInstances", ECS, &[("RegionId", "cn-hangzhou")])
+            .await;
+        sts.err(
+            "StopInstance",
+            ECS,
+            &[("RegionId", "cn-hangzhou"), ("InstanceId", "i-x")],
+            "Forbidden.RAM",
+        )
+        .await;
+        let wrong = Client {
+            token: Some("CAISwrong".into()),
+            ..sts.clone()
+        };
+        wrong
+            .err(
+                "DescribeRegions",
+                ECS,
+                &[],
+                "InvalidSecurityToken.MismatchWithAccessKey",
+            )
+            .await;
+        let none = Client {
+            token: None,
+            ..sts.clone()
+        };
+        none.err("DescribeRegions", ECS, &[], "MissingSecurityToken")
+            .await;
+    }
+    step(sb.local_addr(), 901.0).await;
+    let sts = Client {
+        key: cred["AccessKeyId"].as_str().unwrap().into(),
+        secret: cred["AccessKeySecret"].as_str().unwrap().into(),
+        token: Some(cred["SecurityToken"].as_str().unwrap().into()),
+        ..Client::new(&sb, ADMIN)
+    };
+    sts.err("DescribeRegions", ECS, &[], "InvalidSecurityToken.Expired")
+        .await;
+    sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn faults_throttle_fail_and_drop_and_client_tokens_make_retries_safe() {
+    let sb = support::sandbox().await;
+    let a = sb.local_addr();
+    let c = Client::new(&sb, ADMIN);
+    let (s, _) = control(
+        a,
+        "POST",
+        "/_sandbox/faults",
+        Some(json!({"action": "DescribeRegions", "throttle_next": 1})),
+    )
+    .await;
+    assert_eq!(s, 200);
+    let r = raw(a, &c.build("DescribeRegions", ECS, &[])).await.unwrap();
+    assert_eq!(
+        (r.status, r.json()["Code"].as_str().unwrap()),
+        (400, "Throttling.User")
+    );
+    assert!(r
+        .headers
+        .iter()
+        .any(|(k, v)| k == "x-ratelimit-user-api" && v.contains("TimeLeft:")));
+    c.ok("DescribeRegions", ECS, &[]).await;
+    control(
+        a,
+        "POST",
+        "/_sandbox/faults",
+        Some(json!({"action": "*", "error_next": 1, "error_status": 500})),
+    )
+    .await;
+    let (s, _) = c.err("DescribeRegions", ECS, &[], "InternalError").await;
+    assert_eq!(s, 500);
+    control(
+        a,
+        "POST",
+        "/_sandbox/faults",
+        Some(json!({"action": "DescribeRegions", "drop_next": 1})),
+    )
+    .await;
+    assert!(raw(a, &c.build("DescribeRegions", ECS, &[])).await.is_err());
+    // The create is applied, the answer is lost; the retry with the same token gets the same ids.
+    let (_, f) = control(
+        a,
+        "POST",
+        "/_sandbox/faults",
+        Some(json!({"action": "RunCommand", "drop_after_apply_next": 1})),
+    )
+    .await;
+    let id = c
+        .ok(
+            "DescribeInstances",
+            ECS,
+            &[
+                ("RegionId", "cn-hangzhou"),
+                ("InstanceName", "app-centos79-mysql"),
+            ],
+        )
+        .await["Instances"]["Instance"][0]["InstanceId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let params = [
+        ("RegionId", "cn-hangzhou"),
+        ("Type", "RunShellScript"),
+        ("CommandContent", "echo"),
+        ("InstanceId.1", id.as_str()),
+        ("ClientToken", "tok-123"),
+    ];
+    assert!(raw(a, &c.build("RunCommand", ECS, &params)).await.is_err());
+    let first = c.ok("RunCommand", ECS, &params).await;
+    let again = c.ok("RunCommand", ECS, &params).await;
+    assert_eq!(first["InvokeId"], again["InvokeId"]);
+    assert_ne!(first["RequestId"], again["RequestId"]);
+    let inv = c
+        .ok("DescribeInvocations", ECS, &[("RegionId", "cn-hangzhou")])
+        .await;
+    assert_eq!(inv["TotalCount"], 1);
+    let changed = [
+        ("RegionId", "cn-hangzhou"),
+        ("Type", "RunShellScript"),
+        ("CommandContent", "echo 2"),
+        ("InstanceId.1", id.as_str()),
+        ("ClientToken", "tok-123"),
+    ];
+    c.err("RunCommand", ECS, &changed, "IdempotentParameterMismatch")
+        .await;
+    let (_, list) = control(a, "GET", "/_sandbox/faults", None).await;
+    assert_eq!(list["faults"].as_array().unwrap().len(), 4);
+    let (s, _) = control(a, "DELETE", &format!("/_sandbox/faults/{}", f["id"]), None).await;
+    assert_eq!(s, 200);
+    let (_, calls) = control(a, "GET", "/_sandbox/state/calls", None).await;
+    assert_eq!(calls["calls"]["RunCommand"], 4);
+    sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn pagination_styles() {
+    let sb = support::sandbox().await;
+    let c = Client::new(&sb, ADMIN);
+    let p1 = c
+        .ok(
+            "DescribeInstances",
+            ECS,
+            &[
+                ("RegionId", "cn-hangzhou"),
+                ("PageSize", "3"),
+                ("PageNumber", "4"),
+            ],
+        )
+        .await;
+    assert_eq!(p1["TotalCount"], 10);
+    assert_eq!(p1["Instances"]["Instance"].as_array().unwrap().len(), 1);
+    let mut seen = std::collections::BTreeSet::new();
+    let mut token = String::new();
+    loop {
+        let mut q = vec![("RegionId", "cn-hangzhou"), ("MaxResults", "4")];
+        if !token.is_empty() {
+            q.push(("NextToken", token.as_str()));
+        }
+        let b = c.ok("DescribeInstances", ECS, &q).await;
+        for i in b["Instances"]["Instance"].as_array().unwrap() {
+            assert!(seen.insert(i["InstanceId"].as_str().unwrap().to_string()));
+        }
+        token = b["NextToken"].as_str().unwrap().to_string();
+        if token.is_empty() {
+            break;
+        }
+    }
+    assert_eq!(seen.len(), 10);
+    c.err(
+        "DescribeInstances",
+        ECS,
+        &[("RegionId", "cn-hangzhou"), ("PageSize", "101")],
+        "InvalidParameter.PageSize",
+    )
+    .await;
+    let trust = r#"{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"Service":["ecs.aliyuncs.com"]}}],"Version":"1"}"#;
+    for n in 0..3 {
+        c.ok(
+            "CreateRole",
+            RAM,
+            &[
+                ("RoleName", &format!("Role-{n}")),
+                ("AssumeRolePolicyDocument", trust),
+            ],
+        )
+        .await;
+    }
+    let l = c.ok("ListRoles", RAM, &[("MaxItems", "2")]).await;
+    assert_eq!(l["IsTruncated"], true);
+    let l2 = c
+        .ok(
+            "ListRoles",
+            RAM,
+            &[("MaxItems", "2"), ("Marker", l["Marker"].as_str().unwrap())],
+        )
+        .await;
+    assert_eq!(l2["IsTruncated"], false);
+    assert_eq!(
+        l["Roles"]["Role"].as_array().unwrap().len()
+            + l2["Roles"]["Role"].as_array().unwrap().len(),
+        4
+    );
+    let g = c
+        .ok(
+            "DescribeSnapshotGroups",
+            ECS,
+            &[("RegionId", "cn-hangzhou")],
+        )
+        .await;
+    assert_eq!(g["NextToken"], "");
+    assert!(g.get("TotalCount").is_none());
+    sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn instance_state_snapshot_groups_and_rollback() {
+    let sb = support::sandbox().await;
+    let c = Client::new(&sb, ADMIN);
+    let r = "cn-hangzhou";
+    let id = c
+        .ok(
+            "DescribeInstances",
+            ECS,
+            &[("RegionId", r), ("InstanceName", "app-centos79-mysql")],
+        )
+        .await["Instances"]["Instance"][0]["InstanceId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let g = c
+        .ok(
+            "CreateSnapshotGroup",
+            ECS,
+            &[
+                ("RegionId", r),
+                ("InstanceId", &id),
+                ("Name", "manual-1"),
+                ("Tag.1.Key", "by"),
+                ("Tag.1.Value", "test"),
+                ("ClientToken", "g-1"),
+            ],
+        )
+        .await;
+    let gid = g["SnapshotGroupId"].as_str().unwrap().to_string();
+    assert!(gid.starts_with("ssg-"));
+    assert_eq!(
+        c.ok(
+            "CreateSnapshotGroup",
+            ECS,
+            &[
+                ("RegionId", r),
+                ("InstanceId", &id),
+                ("Name", "manual-1"),
+                ("Tag.1.Key", "by"),
+                ("Tag.1.Value", "test"),
+                ("ClientToken", "g-1")
+            ]
+        )
+        .await["SnapshotGroupId"],
+        gid.as_str()
+    );
+    let d = c
+        .ok(
+            "DescribeSnapshotGroups",
+            ECS,
+            &[("RegionId", r), ("SnapshotGroupId.1", &gid)],
+        )
+        .await;
+    let group = &d["SnapshotGroups"]["SnapshotGroup"][0];
+    assert_eq!(group["Status"], "progressing");
+    assert_eq!(group["Tags"]["Tag"][0]["Key"], "by");
+    let snap = group["Snapshots"]["Snapshot"][0].clone();
+    let disk = snap["SourceDiskId"].as_str().unwrap().to_string();
+    let sid = snap["SnapshotId"].as_str().unwrap().to_string();
+    c.err(
+        "ResetDisk",
+        ECS,
+        &[("DiskId", &disk), ("SnapshotId", &sid)],
+        "InvalidSnapshotId.NotReady",
+    )
+    .await;
+    step(sb.local_addr(), 5.0).await;
+    let (s, _) = c
+        .err(
+            "ResetDisk",
+            ECS,
+            &[("DiskId", &disk), ("SnapshotId", &sid)],
+            "IncorrectInstanceStatus",
+        )
+        .await;
+    assert_eq!(s, 403);
+    c.ok("StopInstance", ECS, &[("RegionId", r), ("InstanceId", &id)])
+        .await;
+    let st = c
+        .ok(
+            "DescribeInstances",
+            ECS,
+            &[("RegionId", r), ("InstanceIds", &json!([&id]).to_string())],
+        )
+        .await;
+    assert_eq!(st["Instances"]["Instance"][0]["Status"], "Stopping");
+    step(sb.local_addr(), 4.0).await;
+    c.err(
+        "StopInstance",
+        ECS,
+        &[("RegionId", r), ("InstanceId", &id)],
+        "IncorrectInstanceStatus",
+    )
+    .await;
+    let other = group["Snapshots"]["Snapshot"][1]["SnapshotId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    c.err(
+        "ResetDisk",
+        ECS,
+        &[("DiskId", &disk), ("SnapshotId", &other)],
+        "InvalidParameter.Mismatch",
+    )
+    .await;
+    c.ok("ResetDisk", ECS, &[("DiskId", &disk), ("SnapshotId", &sid)])
+        .await;
+    let rd = c
+        .ok(
+            "ResetDisks",
+            ECS,
+            &[
+                ("RegionId", r),
+                ("Disk.1.DiskId", &disk),
+                ("Disk.1.SnapshotId", &sid),
+            ],
+        )
+        .await;
+    assert_eq!(
+        rd["OperationProgressSet"]["OperationProgress"][0]["OperationStatus"],
+        "Success"
+    );
+    c.ok(
+        "StartInstance",
+        ECS,
+        &[("RegionId", r), ("InstanceId", &id)],
+    )
+    .await;
+    step(sb.local_addr(), 4.0).await;
+    let st = c
+        .ok(
+            "DescribeInstances",
+            ECS,
+            &[("RegionId", r), ("InstanceIds", &json!([&id]).to_string())],
+        )
+        .await;
+    assert_eq!(st["Instances"]["Instance"][0]["Status"], "Running");
+    c.ok(
+        "TagResources",
+        ECS,
+        &[
+            ("RegionId", r),
+            ("ResourceType", "snapshot"),
+            ("ResourceId.1", &sid),
+            ("Tag.1.Key", "keep"),
+            ("Tag.1.Value", "yes"),
+        ],
+    )
+    .await;
+    let t = c
+        .ok(
+            "ListTagResources",
+            ECS,
+            &[
+                ("RegionId", r),
+                ("ResourceType", "snapshot"),
+                ("ResourceId.1", &sid),
+            ],
+        )
+        .await;
+    assert_eq!(
+        t["TagResources"]["TagResource"].as_array().unwrap().len(),
+        2
+    );
+    c.err(
+        "TagResources",
+        ECS,
+        &[
+            ("RegionId", r),
+            ("ResourceType", "snapshot"),
+            ("ResourceId.1", &sid),
+            ("Tag.1.Key", "acs:x"),
+            ("Tag.1.Value", "y"),
+        ],
+        "InvalidTagKey.Malformed",
+    )
+    .await;
+    let del = c
+        .ok(
+            "DeleteSnapshotGroup",
+            ECS,
+            &[("RegionId", r), ("SnapshotGroupId", &gid)],
+        )
+        .await;
+    assert_eq!(
+        del["OperationProgressSet"]["OperationProgress"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    let none = c
+        .ok(
+            "DescribeSnapshots",
+            ECS,
+            &[("RegionId", r), ("InstanceId", &id)],
+        )
+        .await;
+    assert_eq!(none["TotalCount"], 0);
+    // A cloud_efficiency disk cannot be in a group.
+    let eff = c
+        .ok(
+            "DescribeDisks",
+            ECS,
+            &[("RegionId", r), ("Category", "cloud_efficiency")],
+        )
+        .await["Disks"]["Disk"][0]["DiskId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    c.err(
+        "CreateSnapshotGroup",
+        ECS,
+        &[("RegionId", r), ("DiskId.1", &eff)],
+        "DiskCategory.OperationNotSupported",
+    )
+    .await;
+    sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn send_file_validates_like_the_agent() {
+    let sb = support::sandbox().await;
+    let c = Client::new(&sb, ADMIN);
+    let r = "cn-hangzhou";
+    let id = c
+        .ok(
+            "DescribeInstances",
+            ECS,
+            &[("RegionId", r), ("InstanceName", "app-centos79-mysql")],
+        )
+        .await["Instances"]["Instance"][0]["InstanceId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let base = |mode: &'static str, owner: &'static str, overwrite: &'static str| {
+        vec![
+            ("RegionId", r),
+            ("InstanceId.1", id.as_str()),
+            ("Name", "prescript.sh"),
+            ("TargetDir", "/tmp"),
+            ("Content", "#!/bin/bash\nexit 0\n"),
+            ("FileMode", mode),
+            ("FileOwner", owner),
+            ("Overwrite", overwrite),
+        ]
+    };
+    c.err(
+        "SendFile",
+        ECS,
+        &base("0800", "root", "false"),
+        "FileMode.Invalid",
+    )
+    .await;
+    let big = "x".repeat(30 * 1024);
+    let mut q = base("0700", "root", "false");
+    q[4] = ("Content", big.as_str());
+    c.err("SendFile", ECS, &q, "FileSize.ExceedLimit").await;
+    let results = |invoke: String| {
+        let c = c.clone();
+        async move {
+            let b = c
+                .ok(
+                    "DescribeSendFileResults",
+                    ECS,
+                    &[("RegionId", r), ("InvokeId", &invoke)],
+                )
+                .await;
+            b["Invocations"]["Invocation"][0]["InvokeInstances"]["InvokeInstance"][0].clone()
+        }
+    };
+    let first = c.ok("SendFile", ECS, &base("0700", "root", "false")).await["InvokeId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(first.starts_with("f-"));
+    assert_eq!(results(first.clone()).await["InvocationStatus"], "Pending");
+    step(sb.local_addr(), 1.0).await;
+    assert_eq!(results(first).await["InvocationStatus"], "Success");
+    let dup = c.ok("SendFile", ECS, &base("0700", "root", "false")).await["InvokeId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let nobody = c.ok("SendFile", ECS, &base("0700", "oracle", "true")).await["InvokeId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    step(sb.local_addr(), 1.0).await;
+    let d = results(dup).await;
+    assert_eq!(
+        (
+            d["InvocationStatus"].as_str().unwrap(),
+            d["ErrorCode"].as_str().unwrap()
+        ),
+        ("Failed", "FileAlreadyExists")
+    );
+    let n = results(nobody).await;
+    assert_eq!(
+        (
+            n["ErrorCode"].as_str().unwrap(),
+            n["ErrorInfo"].as_str().unwrap()
+        ),
+        ("FileAuthorityInvalid", "Owner not exists")
+    );
+    let (_, inst) = control(
+        sb.local_addr(),
+        "GET",
+        &format!("/_sandbox/instances/{id}"),
+        None,
+    )
+    .await;
+    let f = inst["guest"]["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "/tmp/prescript.sh")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (f["owner"].as_str().unwrap(), f["mode"].as_str().unwrap()),
+        ("root", "0700")
+    );
+    sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn control_api_resets_loads_scenarios_and_configures() {
+    let sb = support::sandbox().await;
+    let a = sb.local_addr();
+    let c = Client::new(&sb, ADMIN);
+    let trust = r#"{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"Service":["ecs.aliyuncs.com"]}}],"Version":"1"}"#;
+    c.ok(
+        "CreateRole",
+        RAM,
+        &[("RoleName", "Temp"), ("AssumeRolePolicyDocument", trust)],
+    )
+    .await;
+    let (s, _) = control(a, "POST", "/_sandbox/reset", None).await;
+    assert_eq!(s, 200);
+    c.err(
+        "GetRole",
+        RAM,
+        &[("RoleName", "Temp")],
+        "EntityNotExist.Role",
+    )
+    .await;
+    let (s, h) = control(a, "GET", "/_sandbox/health", None).await;
+    assert_eq!((s, h["scenario"].as_str().unwrap()), (200, "demo"));
+    let (_, cfg) = control(a, "POST", "/_sandbox/config", Some(json!({"snapshot_group_disk_limit": 20, "linux_command_name": "ACS-ECS-X-for-linux.sh"}))).await;
+    assert_eq!(cfg["snapshot_group_disk_limit"], 20);
+    let d = c
+        .ok(
+            "DescribeCommands",
+            ECS,
+            &[
+                ("RegionId", "cn-hangzhou"),
+                ("Provider", "AlibabaCloud"),
+                ("Name", "ACS-ECS-X"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        d["Commands"]["Command"][0]["Name"],
+        "ACS-ECS-X-for-linux.sh"
+    );
+    let (s, _) = control(a, "POST", "/_sandbox/config", Some(json!({"bogus": 1}))).await;
+    assert_eq!(s, 400);
+    let (s, _) = control(
+        a,
+        "POST",
+        "/_sandbox/scenario",
+        Some(json!({"name": "scale", "seed": 9, "instances": 300, "regions": 3})),
+    )
+    .await;
+    assert_eq!(s, 200);
+    let total: u64 = {
+        let mut t = 0;
+        for r in ["cn-hangzhou", "cn-shanghai", "cn-beijing"] {
+            t += c
+                .ok(
+                    "DescribeInstances",
+                    ECS,
+                    &[("RegionId", r), ("PageSize", "1")],
+                )
+                .await["TotalCount"]
+                .as_u64()
+                .unwrap();
+        }
+        t
+    };
+    assert_eq!(total, 300);
+    let (s, _) = control(
+        a,
+        "POST",
+        "/_sandbox/scenario",
+        Some(json!({"name": "nope"})),
+    )
+    .await;
+    assert_eq!(s, 400);
+    let (s, _) = control(a, "GET", "/_sandbox/what", None).await;
+    assert_eq!(s, 404);
+    let (_, clock) = control(
+        a,
+        "POST",
+        "/_sandbox/clock/speed",
+        Some(json!({"time_scale": 2.5})),
+    )
+    .await;
+    assert_eq!(clock["time_scale"], 2.5);
+    let (_, acc) = control(a, "GET", "/_sandbox/accounts", None).await;
+    assert_eq!(acc["accounts"].as_array().unwrap().len(), 3);
+    sb.shutdown().await;
+    assert!(
+        tokio::net::TcpStream::connect(a).await.is_err(),
+        "still listening after shutdown"
+    );
+}
+
+#[tokio::test]
+async fn scenarios_are_reproducible_for_a_seed() {
+    let ids = |seed: u64| async move {
+        let sb = sandbox_cloud::start(sandbox_cloud::SandboxOptions {
+            seed,
+            time_scale: 0.0,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+        let c = Client::new(&sb, ADMIN);
+        let b = c
+            .ok(
+                "DescribeInstances",
+                ECS,
+                &[("RegionId", "cn-hangzhou"), ("PageSize", "100")],
+            )
+            .await;
+        sb.shutdown().await;
+        b["Instances"]["Instance"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["InstanceId"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids(3).await, ids(3).await);
+    assert_ne!(ids(3).await, ids(4).await);
+}
