@@ -62,14 +62,17 @@ pub fn describe_cloud_assistant_status(c: &mut Call) -> ApiResult<Value> {
             format!("The specified instance does not exist ({missing})."),
         ));
     }
-    let items: Vec<Value> = reg
+    let items: Vec<_> = reg
         .instances
         .values()
         .filter(|i| ids.is_empty() || ids.contains(&i.id))
         .filter(|i| os.as_ref().is_none_or(|o| o == i.os.os_type.lower()))
-        .map(|i| i.cloud_assistant_json())
         .collect();
     let (items, fields) = page(items, &c.p, limits(10, 100, 50), false)?;
+    let items: Vec<Value> = items
+        .into_iter()
+        .map(|i| i.cloud_assistant_json())
+        .collect();
     Ok(merge(
         json!({ "InstanceCloudAssistantStatusSet": { "InstanceCloudAssistantStatus": items } }),
         fields,

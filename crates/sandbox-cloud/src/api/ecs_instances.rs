@@ -47,7 +47,7 @@ pub fn describe_instances(c: &mut Call) -> ApiResult<Value> {
     let image = c.p.get("ImageId").map(String::from);
     let tags = c.p.tags("Tag");
     let reg = c.world.region_mut(&c.account, &region)?;
-    let items: Vec<Value> = reg
+    let items: Vec<_> = reg
         .instances
         .values()
         .filter(|i| ids.is_empty() || ids.contains(&i.id))
@@ -57,9 +57,10 @@ pub fn describe_instances(c: &mut Call) -> ApiResult<Value> {
         .filter(|i| vpc.as_ref().is_none_or(|v| &i.vpc_id == v))
         .filter(|i| image.as_ref().is_none_or(|v| &i.os.image_id == v))
         .filter(|i| i.tags.matches(&tags))
-        .map(|i| i.to_json())
         .collect();
+    // Page first, render after: the scale scenario has 10k+ instances.
     let (items, fields) = page(items, &c.p, limits(10, 100, 100), false)?;
+    let items: Vec<Value> = items.into_iter().map(|i| i.to_json()).collect();
     Ok(merge(json!({ "Instances": { "Instance": items } }), fields))
 }
 

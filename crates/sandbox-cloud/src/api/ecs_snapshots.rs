@@ -195,8 +195,8 @@ pub fn describe_snapshots(c: &mut Call) -> ApiResult<Value> {
         .filter(|s| s.tags.matches(&tags))
         .collect();
     snaps.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(a.id.cmp(&b.id)));
-    let items: Vec<Value> = snaps.into_iter().map(|s| s.to_json(now)).collect();
-    let (items, fields) = page(items, &c.p, limits(10, 100, 100), false)?;
+    let (items, fields) = page(snaps, &c.p, limits(10, 100, 100), false)?;
+    let items: Vec<Value> = items.into_iter().map(|s| s.to_json(now)).collect();
     Ok(merge(json!({ "Snapshots": { "Snapshot": items } }), fields))
 }
 
