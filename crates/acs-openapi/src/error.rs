@@ -114,7 +114,9 @@ impl From<&AcsError> for ErrorKind {
         match err {
             AcsError::InvalidRequest(_) => Self::InvalidInput,
             AcsError::Credentials(e) => match e {
-                CredentialsError::Keyring { .. } => Self::Internal,
+                CredentialsError::Keyring { .. } | CredentialsError::KeyringUnavailable { .. } => {
+                    Self::Internal
+                }
                 _ => Self::AuthFailed,
             },
             AcsError::NotSent { .. } | AcsError::TimedOut { .. } | AcsError::NoResponse { .. } => {

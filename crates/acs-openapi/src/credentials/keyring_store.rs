@@ -1,13 +1,59 @@
 //! The only module that touches the OS keyring.
 //!
-//! One entry per profile: service `appsnap` (or a test service), account = profile name,
-//! password = a small JSON object with the AccessKey id and secret, so id and secret are
-//! written and deleted together.
+//! One entry per profile: service `appsnap` in release builds, `appsnap-dev` in debug
+//! builds (so a dev build never reads or overwrites the keys of an installed AppSnap),
+//! or a test service; account = profile name; password = a small JSON object with the
+//! AccessKey id and secret, so id and secret are written and deleted together.
+//!
+//! The backend is fixed per platform at compile time (see the target tables in
+//! Cargo.toml) and used directly, never through keyring's replaceable default builder:
+//! the Secret Service (gnome-keyring, KWallet) on Linux and the BSDs, the Keychain on
+//! macOS, the Credential Manager on Windows. Every other target fails to compile,
+//! because keyring would quietly fall back to an in-memory mock there and users would
+//! believe their keys were saved.
 
 use serde::{Deserialize, Serialize};
 
 use super::CredentialsError;
 use crate::Sensitive;
+
+#[cfg(not(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "openbsd",
+    target_os = "macos",
+    target_os = "windows"
+)))]
+compile_error!(
+    "acs-openapi has no persistent OS keyring for this target (supported: Linux, FreeBSD, \
+     OpenBSD via the Secret Service; macOS; Windows)"
+);
+
+/// The platform's keyring: a name for messages, what to do when it cannot be reached,
+/// and its credential builder.
+mod backend {
+    #[cfg(any(target_os = "linux", target_os = "freebsd", target_os = "openbsd"))]
+    pub use keyring::secret_service::default_credential_builder as builder;
+    #[cfg(any(target_os = "linux", target_os = "freebsd", target_os = "openbsd"))]
+    pub const NAME: &str = "Secret Service";
+    #[cfg(any(target_os = "linux", target_os = "freebsd", target_os = "openbsd"))]
+    pub const UNAVAILABLE: &str =
+        "no keyring service is running: install/unlock gnome-keyring or KWallet";
+
+    #[cfg(target_os = "macos")]
+    pub use keyring::macos::default_credential_builder as builder;
+    #[cfg(target_os = "macos")]
+    pub const NAME: &str = "macOS Keychain";
+    #[cfg(target_os = "macos")]
+    pub const UNAVAILABLE: &str = "the login keychain cannot be used: unlock it in Keychain Access";
+
+    #[cfg(target_os = "windows")]
+    pub use keyring::windows::default_credential_builder as builder;
+    #[cfg(target_os = "windows")]
+    pub const NAME: &str = "Windows Credential Manager";
+    #[cfg(target_os = "windows")]
+    pub const UNAVAILABLE: &str = "the Windows Credential Manager cannot be used";
+}
 
 /// An AccessKey pair as stored for a profile.
 #[derive(Debug, Clone)]
@@ -35,7 +81,15 @@ impl Default for KeyringStore {
 }
 
 impl KeyringStore {
-    pub const DEFAULT_SERVICE: &'static str = "appsnap";
+    /// `appsnap-dev` in debug builds, `appsnap` in release builds.
+    pub const DEFAULT_SERVICE: &'static str = if cfg!(debug_assertions) {
+        "appsnap-dev"
+    } else {
+        "appsnap"
+    };
+
+    /// The keyring this build uses, for messages ("saved in the Secret Service").
+    pub const BACKEND: &'static str = backend::NAME;
 
     /// A store under another service name (tests use a unique one).
     pub fn new(service: impl Into<String>) -> Self {
@@ -49,7 +103,10 @@ impl KeyringStore {
     }
 
     fn entry(&self, profile: &str) -> Result<keyring::Entry, CredentialsError> {
-        keyring::Entry::new(&self.service, profile).map_err(keyring_error)
+        let credential = backend::builder()
+            .build(None, &self.service, profile)
+            .map_err(keyring_error)?;
+        Ok(keyring::Entry::new_with_credential(credential))
     }
 
     pub fn save(&self, profile: &str, key: &AccessKey) -> Result<(), CredentialsError> {
@@ -95,8 +152,67 @@ impl KeyringStore {
     }
 }
 
+/// A keyring that cannot be reached or is locked says so and what to do; anything else
+/// keeps keyring's own description.
 fn keyring_error(e: keyring::Error) -> CredentialsError {
-    CredentialsError::Keyring {
-        message: e.to_string(),
+    match e {
+        keyring::Error::PlatformFailure(detail) | keyring::Error::NoStorageAccess(detail) => {
+            CredentialsError::KeyringUnavailable {
+                message: format!("{} ({}: {detail})", backend::UNAVAILABLE, backend::NAME),
+            }
+        }
+        other => CredentialsError::Keyring {
+            message: other.to_string(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use keyring::credential::CredentialPersistence;
+
+    use super::*;
+
+    #[test]
+    fn the_backend_keeps_keys_until_they_are_deleted() {
+        // keyring's mock is EntryOnly and kernel keyutils UntilReboot: neither may ship.
+        assert!(matches!(
+            backend::builder().persistence(),
+            CredentialPersistence::UntilDelete
+        ));
+    }
+
+    #[cfg(debug_assertions)]
+    #[test]
+    fn debug_builds_use_their_own_namespace() {
+        assert_eq!(KeyringStore::default().service(), "appsnap-dev");
+    }
+
+    #[test]
+    fn unreachable_or_locked_keyrings_say_what_to_do() {
+        for e in [
+            keyring::Error::PlatformFailure("D-Bus error: no bus".into()),
+            keyring::Error::NoStorageAccess("collection is locked".into()),
+        ] {
+            let err = keyring_error(e);
+            assert!(
+                matches!(err, CredentialsError::KeyringUnavailable { .. }),
+                "{err:?}"
+            );
+            let text = err.to_string();
+            assert!(text.contains(backend::UNAVAILABLE), "{text}");
+            #[cfg(target_os = "linux")]
+            assert!(
+                text.contains(
+                    "no keyring service is running: install/unlock gnome-keyring or KWallet"
+                ),
+                "{text}"
+            );
+        }
+        let other = keyring_error(keyring::Error::BadEncoding(vec![0xff]));
+        assert!(
+            matches!(other, CredentialsError::Keyring { .. }),
+            "{other:?}"
+        );
     }
 }

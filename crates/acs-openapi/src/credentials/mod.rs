@@ -79,6 +79,10 @@ pub enum CredentialsError {
     /// The OS keyring failed (not "no entry", which is NotFound).
     #[error("OS keyring: {message}")]
     Keyring { message: String },
+    /// The OS keyring cannot be reached or is locked (e.g. no Secret Service on the
+    /// session bus). The message says what to install or unlock.
+    #[error("{message}")]
+    KeyringUnavailable { message: String },
     /// Fetching temporary credentials (STS AssumeRole) failed.
     #[error("{provider}: could not get temporary credentials: {source}")]
     Provider {
