@@ -6,6 +6,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use url::Url;
@@ -18,7 +19,7 @@ use crate::endpoint::{host_header, EndpointResolver, Network, Product};
 use crate::error::{AcsError, ServiceError};
 use crate::limiter::{EndpointLimiter, LimitSettings};
 use crate::params::Params;
-use crate::retry::{is_retry_safe, is_transient, RetryPolicy};
+use crate::retry::{is_retry_safe, is_transient, throttle_time_left, RetryPolicy};
 use crate::signing::{
     self, acs3, redact, rpc_v1, sign_acs3, sign_rpc_v1, Acs3Headers, Acs3Request, RpcV1Common,
     SignatureVersion,
@@ -250,7 +251,7 @@ impl Client {
             };
             match result {
                 Err(e) if safe && attempt < self.inner.retry.max_attempts && is_transient(&e) => {
-                    let delay = self.inner.retry.delay(attempt);
+                    let delay = self.inner.retry.delay_after(attempt, &e);
                     tracing::debug!(action = request.action, attempt, ?delay, error = %e, "retrying");
                     tokio::time::sleep(delay).await;
                     attempt += 1;
@@ -358,11 +359,12 @@ impl Client {
             .await
             .map_err(|e| self.send_error(request.action, &endpoint, e))?;
         let status = response.status().as_u16();
+        let headers = response.headers().clone();
         let body = response
             .bytes()
             .await
             .map_err(|e| self.send_error(request.action, &endpoint, e))?;
-        let result = parse_reply(request.action, status, &body);
+        let result = parse_reply(request.action, status, &headers, &body);
         let request_id = match &result {
             Ok(v) => v
                 .get("RequestId")
@@ -420,7 +422,13 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 }
 
 /// A 2xx JSON object is success; anything else becomes a typed error keyed on `Code`.
-pub(crate) fn parse_reply(action: &str, status: u16, body: &[u8]) -> Result<Value, AcsError> {
+/// A throttled reply keeps the wait its headers ask for.
+pub(crate) fn parse_reply(
+    action: &str,
+    status: u16,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Value, AcsError> {
     let json: Option<Value> = serde_json::from_slice(body).ok();
     let field = |names: &[&str]| {
         json.as_ref().and_then(|v| {
@@ -444,6 +452,10 @@ pub(crate) fn parse_reply(action: &str, status: u16, body: &[u8]) -> Result<Valu
     match field(&["Code", "code"]) {
         Some(code) => Err(AcsError::Service(Box::new(ServiceError {
             action: action.to_string(),
+            retry_after: code
+                .starts_with("Throttling")
+                .then(|| throttle_time_left(headers))
+                .flatten(),
             code,
             message: field(&["Message", "message"]).unwrap_or_default(),
             request_id,
@@ -511,7 +523,7 @@ mod tests {
     #[test]
     fn error_reply_is_keyed_on_code() {
         let body = br#"{"RequestId":"R1","HostId":"ecs.aliyuncs.com","Code":"Throttling.User","Message":"slow down","Recommend":"https://api.aliyun.com/troubleshoot?q=Throttling.User"}"#;
-        let e = parse_reply("DescribeInstances", 400, body).unwrap_err();
+        let e = parse_reply("DescribeInstances", 400, &HeaderMap::new(), body).unwrap_err();
         let s = e.service().unwrap();
         assert_eq!(s.code, "Throttling.User");
         assert_eq!(s.message, "slow down");
@@ -521,10 +533,30 @@ mod tests {
     }
 
     #[test]
+    fn throttled_replies_keep_the_wait_their_headers_ask_for() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "x-ratelimit-user-api",
+            "Limit:100,Remain:0,TimeLeft:1500,Reset:1".parse().unwrap(),
+        );
+        let body = br#"{"RequestId":"R1","Code":"Throttling.Api","Message":"slow down"}"#;
+        let e = parse_reply("DescribeInstances", 400, &headers, body).unwrap_err();
+        assert_eq!(
+            e.service().unwrap().retry_after,
+            Some(Duration::from_millis(1500))
+        );
+        // The same headers on another error are no reason to wait.
+        let body = br#"{"RequestId":"R2","Code":"ServiceUnavailable","Message":"m"}"#;
+        let e = parse_reply("DescribeInstances", 503, &headers, body).unwrap_err();
+        assert_eq!(e.service().unwrap().retry_after, None);
+    }
+
+    #[test]
     fn lowercase_error_fields_are_read_too() {
         let e = parse_reply(
             "A",
             404,
+            &HeaderMap::new(),
             br#"{"requestId":"r","code":"X.NotFound","message":"m"}"#,
         )
         .unwrap_err();
@@ -534,7 +566,7 @@ mod tests {
 
     #[test]
     fn non_json_or_codeless_replies_are_unparseable() {
-        let e = parse_reply("A", 502, b"<html>Bad Gateway</html>").unwrap_err();
+        let e = parse_reply("A", 502, &HeaderMap::new(), b"<html>Bad Gateway</html>").unwrap_err();
         assert!(
             matches!(
                 e,
@@ -545,7 +577,7 @@ mod tests {
             ),
             "{e}"
         );
-        let e = parse_reply("A", 200, b"not json").unwrap_err();
+        let e = parse_reply("A", 200, &HeaderMap::new(), b"not json").unwrap_err();
         assert!(matches!(
             e,
             AcsError::Unparseable {
@@ -553,13 +585,13 @@ mod tests {
                 ..
             }
         ));
-        let e = parse_reply("A", 500, br#"{"RequestId":"R"}"#).unwrap_err();
+        let e = parse_reply("A", 500, &HeaderMap::new(), br#"{"RequestId":"R"}"#).unwrap_err();
         assert_eq!(e.request_id(), Some("R"));
     }
 
     #[test]
     fn success_is_the_json_object() {
-        let v = parse_reply("A", 200, br#"{"RequestId":"R","X":1}"#).unwrap();
+        let v = parse_reply("A", 200, &HeaderMap::new(), br#"{"RequestId":"R","X":1}"#).unwrap();
         assert_eq!(v["X"], 1);
     }
 

@@ -15,6 +15,8 @@ pub struct ServiceError {
     pub request_id: Option<String>,
     pub recommend: Option<String>,
     pub http_status: u16,
+    /// How long a throttled reply asked us to wait (its `TimeLeft`), when it said.
+    pub retry_after: Option<Duration>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -200,6 +202,7 @@ mod tests {
             request_id: Some("REQ-1".into()),
             recommend: None,
             http_status: status,
+            retry_after: None,
         }))
     }
 

@@ -53,6 +53,8 @@ pub struct RetryPolicy {
     pub base_delay: Duration,
     pub max_delay: Duration,
     pub jitter: Jitter,
+    /// Upper bound on the wait a throttled reply asks for (its `TimeLeft`).
+    pub max_retry_after: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -62,6 +64,7 @@ impl Default for RetryPolicy {
             base_delay: Duration::from_millis(300),
             max_delay: Duration::from_secs(20),
             jitter: Jitter::full(),
+            max_retry_after: Duration::from_secs(30),
         }
     }
 }
@@ -80,6 +83,36 @@ impl RetryPolicy {
         let ceiling = self.base_delay.saturating_mul(1 << exp).min(self.max_delay);
         self.jitter.apply(ceiling)
     }
+
+    /// The wait after failed attempt number `attempt`: the backoff, but never less than
+    /// what a throttled reply asked for (capped at `max_retry_after`).
+    pub fn delay_after(&self, attempt: u32, err: &AcsError) -> Duration {
+        let backoff = self.delay(attempt);
+        match err.service().and_then(|e| e.retry_after) {
+            Some(hint) => backoff.max(hint.min(self.max_retry_after)),
+            None => backoff,
+        }
+    }
+}
+
+/// The headers in which Alibaba Cloud's gateway says how long a throttle lasts, e.g.
+/// `x-ratelimit-user-api: Limit:100,Remain:0,TimeLeft:1000,Reset:1` (milliseconds).
+pub const THROTTLE_HEADERS: [&str; 2] = ["x-ratelimit-user-api", "x-ratelimit-user"];
+
+/// The longest positive `TimeLeft:<ms>` in [`THROTTLE_HEADERS`], as the official SDKs
+/// read it (comma-separated `Key:Value` pairs).
+pub fn throttle_time_left(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    THROTTLE_HEADERS
+        .iter()
+        .flat_map(|name| headers.get_all(*name))
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .filter_map(|pair| pair.split_once(':'))
+        .filter(|(key, _)| key.trim() == "TimeLeft")
+        .filter_map(|(_, ms)| ms.trim().parse::<u64>().ok())
+        .filter(|ms| *ms > 0)
+        .max()
+        .map(Duration::from_millis)
 }
 
 /// A read call, or one the server can deduplicate by `ClientToken`.
@@ -116,6 +149,7 @@ mod tests {
             base_delay: Duration::from_millis(100),
             max_delay: Duration::from_millis(1000),
             jitter: Jitter::none(),
+            ..RetryPolicy::default()
         };
         let delays: Vec<u64> = (1..=6).map(|n| p.delay(n).as_millis() as u64).collect();
         assert_eq!(delays, [100, 200, 400, 800, 1000, 1000]);
@@ -153,7 +187,73 @@ mod tests {
             request_id: None,
             recommend: None,
             http_status: status,
+            retry_after: None,
         }))
+    }
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> reqwest::header::HeaderMap {
+        let mut h = reqwest::header::HeaderMap::new();
+        for (name, value) in pairs {
+            h.append(*name, reqwest::header::HeaderValue::from_static(value));
+        }
+        h
+    }
+
+    #[test]
+    fn time_left_is_read_from_either_rate_limit_header() {
+        let ms = |pairs: &[(&'static str, &'static str)]| {
+            throttle_time_left(&headers(pairs)).map(|d| d.as_millis())
+        };
+        assert_eq!(
+            ms(&[(
+                "x-ratelimit-user-api",
+                "Limit:100,Remain:0,TimeLeft:1000,Reset:1"
+            )]),
+            Some(1000)
+        );
+        assert_eq!(
+            ms(&[("X-RateLimit-User", " Remain:0 , TimeLeft: 250 ")]),
+            Some(250)
+        );
+        // Both present: the longer wait wins.
+        assert_eq!(
+            ms(&[
+                ("x-ratelimit-user-api", "Remaining:10,TimeLeft:5"),
+                ("x-ratelimit-user", "Remaining:20,TimeLeft:3000"),
+            ]),
+            Some(3000)
+        );
+        assert_eq!(ms(&[]), None);
+        assert_eq!(ms(&[("x-ratelimit-user-api", "Limit:100,Remain:0")]), None);
+        assert_eq!(ms(&[("x-ratelimit-user-api", "TimeLeft:0")]), None);
+        assert_eq!(
+            ms(&[("x-ratelimit-user-api", "TimeLeft:-5,TimeLeft:x")]),
+            None
+        );
+        assert_eq!(ms(&[("x-ratelimit-other", "TimeLeft:900")]), None);
+    }
+
+    #[test]
+    fn a_throttle_hint_lengthens_the_wait_up_to_the_cap() {
+        let p = RetryPolicy {
+            base_delay: Duration::from_millis(100),
+            jitter: Jitter::none(),
+            max_retry_after: Duration::from_secs(30),
+            ..RetryPolicy::default()
+        };
+        let throttled = |ms: u64| {
+            let mut e = service("Throttling.User", 400);
+            if let AcsError::Service(s) = &mut e {
+                s.retry_after = Some(Duration::from_millis(ms));
+            }
+            e
+        };
+        let ms = |attempt, e: &AcsError| p.delay_after(attempt, e).as_millis();
+        assert_eq!(ms(1, &service("Throttling.User", 400)), 100);
+        assert_eq!(ms(1, &throttled(2500)), 2500);
+        // Never shorter than our own backoff, never longer than the cap.
+        assert_eq!(ms(4, &throttled(50)), 800);
+        assert_eq!(ms(1, &throttled(600_000)), 30_000);
     }
 
     #[test]

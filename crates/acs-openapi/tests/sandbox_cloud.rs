@@ -64,6 +64,8 @@ impl Sandbox {
             ))
             .retry(RetryPolicy {
                 jitter: Jitter::from_fn(|_| Duration::from_millis(5)),
+                // The sandbox asks for TimeLeft:1000 when it throttles; keep tests quick.
+                max_retry_after: Duration::from_millis(20),
                 ..RetryPolicy::default()
             })
     }
@@ -609,6 +611,20 @@ async fn throttling_and_5xx_are_retried_for_reads_only() {
         sb.calls("StopInstance").await,
         1,
         "a write without ClientToken is not retried"
+    );
+}
+
+#[tokio::test]
+async fn a_throttled_error_carries_the_sandbox_time_left() {
+    let sb = Sandbox::start().await;
+    sb.fault(json!({"action": "DescribeRegions", "throttle_next": 10}))
+        .await;
+    let e = sb.admin().describe_regions(HZ).await.unwrap_err();
+    assert_eq!(sb.calls("DescribeRegions").await, 4);
+    assert_eq!(e.kind(), ErrorKind::Throttled, "{e}");
+    assert_eq!(
+        e.service().unwrap().retry_after,
+        Some(Duration::from_millis(1000))
     );
 }
 

@@ -15,7 +15,7 @@ use acs_openapi::{
     AcsError, Client, ClientBuilder, Credentials, ErrorKind, Jitter, RetryPolicy, SignatureVersion,
 };
 use futures::TryStreamExt;
-use support::{error, ok, MockServer, Recorded, Reply};
+use support::{error, ok, throttled, MockServer, Recorded, Reply};
 
 const REGIONS: &str = r#"{"RequestId":"REQ-OK","Regions":{"Region":[{"RegionId":"cn-hangzhou","LocalName":"华东1（杭州）","RegionEndpoint":"ecs-cn-hangzhou.aliyuncs.com","Status":"available"}]}}"#;
 
@@ -147,6 +147,7 @@ async fn reads_retry_throttling_and_5xx_with_exact_backoff_and_fresh_nonces() {
                 seen.lock().unwrap().push(c);
                 Duration::from_millis(1)
             }),
+            ..RetryPolicy::default()
         })
         .build()
         .unwrap();
@@ -166,6 +167,48 @@ async fn reads_retry_throttling_and_5xx_with_exact_backoff_and_fresh_nonces() {
         nonces[0] != nonces[1] && nonces[1] != nonces[2],
         "{nonces:?}"
     );
+}
+
+#[tokio::test]
+async fn a_throttled_read_waits_as_long_as_the_gateway_asks() {
+    let server = MockServer::start(vec![throttled("R1", 400), ok(REGIONS)]).await;
+    // The builder's jitter makes the plain backoff 1 ms.
+    let client = builder(&server).build().unwrap();
+    let started = std::time::Instant::now();
+    let r = client.describe_regions("cn-hangzhou").await.unwrap();
+    assert_eq!(r.request_id, "REQ-OK");
+    assert_eq!(server.requests().len(), 2);
+    assert!(
+        started.elapsed() >= Duration::from_millis(400),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn throttle_waits_are_capped_and_the_hint_is_kept_on_the_error() {
+    let server = MockServer::start(vec![throttled("R-THROTTLED", 3_600_000)]).await;
+    let client = builder(&server)
+        .retry(RetryPolicy {
+            max_attempts: 3,
+            jitter: Jitter::from_fn(|_| Duration::from_millis(1)),
+            max_retry_after: Duration::from_millis(150),
+            ..RetryPolicy::default()
+        })
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let err = client.describe_regions("cn-hangzhou").await.unwrap_err();
+    let waited = started.elapsed();
+    assert_eq!(server.requests().len(), 3);
+    assert!(
+        waited >= Duration::from_millis(300) && waited < Duration::from_secs(3),
+        "two capped waits of 150 ms, got {waited:?}"
+    );
+    let s = err.service().unwrap();
+    assert_eq!(s.code, "Throttling.User");
+    assert_eq!(s.retry_after, Some(Duration::from_secs(3600)));
+    assert_eq!(err.kind(), ErrorKind::Throttled);
 }
 
 #[tokio::test]

@@ -169,6 +169,7 @@ mod cloud_error_tests {
             request_id: Some("473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E".into()),
             recommend: recommend.map(Into::into),
             http_status: 400,
+            retry_after: None,
         }))
     }
 

@@ -21,6 +21,12 @@ pub enum Reply {
         delay: Duration,
         body: String,
     },
+    /// Answer with extra response headers.
+    WithHeaders {
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: String,
+    },
     /// Read the request, then close without answering.
     Drop,
 }
@@ -35,10 +41,26 @@ pub fn ok(body: &str) -> Reply {
 pub fn error(status: u16, code: &str, request_id: &str) -> Reply {
     Reply::Json {
         status,
-        body: format!(
-            r#"{{"RequestId":"{request_id}","HostId":"mock","Code":"{code}","Message":"mock {code}","Recommend":"https://api.aliyun.com/troubleshoot?q={code}"}}"#
-        ),
+        body: error_body(code, request_id),
     }
+}
+
+/// `Throttling.User` whose `x-ratelimit-user-api` header asks for `time_left_ms`.
+pub fn throttled(request_id: &str, time_left_ms: u64) -> Reply {
+    Reply::WithHeaders {
+        status: 400,
+        headers: vec![(
+            "x-ratelimit-user-api".into(),
+            format!("Limit:100,Remain:0,TimeLeft:{time_left_ms},Reset:1"),
+        )],
+        body: error_body("Throttling.User", request_id),
+    }
+}
+
+fn error_body(code: &str, request_id: &str) -> String {
+    format!(
+        r#"{{"RequestId":"{request_id}","HostId":"mock","Code":"{code}","Message":"mock {code}","Recommend":"https://api.aliyun.com/troubleshoot?q={code}"}}"#
+    )
 }
 
 #[derive(Debug, Clone)]
@@ -149,16 +171,22 @@ async fn serve(
         headers,
     });
     let i = next.fetch_add(1, Ordering::SeqCst).min(replies.len() - 1);
-    let (status, body) = match &replies[i] {
-        Reply::Json { status, body } => (*status, body.clone()),
+    let (status, extra, body) = match &replies[i] {
+        Reply::Json { status, body } => (*status, Vec::new(), body.clone()),
         Reply::Slow { delay, body } => {
             tokio::time::sleep(*delay).await;
-            (200, body.clone())
+            (200, Vec::new(), body.clone())
         }
+        Reply::WithHeaders {
+            status,
+            headers,
+            body,
+        } => (*status, headers.clone(), body.clone()),
         Reply::Drop => return,
     };
+    let extra: String = extra.iter().map(|(k, v)| format!("{k}: {v}\r\n")).collect();
     let response = format!(
-        "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\n{extra}connection: close\r\n\r\n{body}",
         body.len()
     );
     let _ = stream.write_all(response.as_bytes()).await;
