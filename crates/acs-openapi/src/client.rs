@@ -225,10 +225,7 @@ impl Client {
     /// Call and decode the reply into `T`.
     pub async fn call<T: DeserializeOwned>(&self, request: &Request) -> Result<T, AcsError> {
         let value = self.call_json(request).await?;
-        let request_id = value
-            .get("RequestId")
-            .and_then(Value::as_str)
-            .map(str::to_string);
+        let request_id = reply_request_id(&value);
         serde_json::from_value(value).map_err(|e| AcsError::Unparseable {
             action: request.action.to_string(),
             http_status: 200,
@@ -350,31 +347,27 @@ impl Client {
             }
         };
 
-        let endpoint = host.clone();
         let started = std::time::Instant::now();
         let response = builder
             .header("accept", "application/json")
             .timeout(self.inner.read_timeout)
             .send()
             .await
-            .map_err(|e| self.send_error(request.action, &endpoint, e))?;
+            .map_err(|e| self.send_error(request.action, &host, e))?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let body = response
             .bytes()
             .await
-            .map_err(|e| self.send_error(request.action, &endpoint, e))?;
+            .map_err(|e| self.send_error(request.action, &host, e))?;
         let result = parse_reply(request.action, status, &headers, &body);
         let request_id = match &result {
-            Ok(v) => v
-                .get("RequestId")
-                .and_then(Value::as_str)
-                .map(str::to_string),
+            Ok(v) => reply_request_id(v),
             Err(e) => e.request_id().map(str::to_string),
         };
         tracing::debug!(
             action = request.action,
-            endpoint = %endpoint,
+            endpoint = %host,
             status,
             request_id = request_id.as_deref().unwrap_or("-"),
             elapsed_ms = started.elapsed().as_millis() as u64,
@@ -408,6 +401,14 @@ impl Client {
             }
         }
     }
+}
+
+/// The `RequestId` of a successful reply.
+fn reply_request_id(reply: &Value) -> Option<String> {
+    reply
+        .get("RequestId")
+        .and_then(Value::as_str)
+        .map(str::to_string)
 }
 
 fn error_chain(e: &dyn std::error::Error) -> String {

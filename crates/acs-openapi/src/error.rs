@@ -191,10 +191,11 @@ pub fn kind_of_code(code: &str) -> ErrorKind {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn service(code: &str, status: u16) -> AcsError {
+    /// A service error with `code` and HTTP `status` (RequestId `REQ-1`).
+    pub(crate) fn service(code: &str, status: u16) -> AcsError {
         AcsError::Service(Box::new(ServiceError {
             action: "DescribeInstances".into(),
             code: code.into(),

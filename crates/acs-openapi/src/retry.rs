@@ -140,7 +140,7 @@ pub fn is_transient(err: &AcsError) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::ServiceError;
+    use crate::error::tests::service;
 
     #[test]
     fn backoff_doubles_up_to_the_cap() {
@@ -177,18 +177,6 @@ mod tests {
         assert!(!is_retry_safe("RunCommand", false));
         assert!(is_retry_safe("RunCommand", true));
         assert!(!is_retry_safe("DeleteSnapshotGroup", false));
-    }
-
-    fn service(code: &str, status: u16) -> AcsError {
-        AcsError::Service(Box::new(ServiceError {
-            action: "A".into(),
-            code: code.into(),
-            message: String::new(),
-            request_id: None,
-            recommend: None,
-            http_status: status,
-            retry_after: None,
-        }))
     }
 
     fn headers(pairs: &[(&'static str, &'static str)]) -> reqwest::header::HeaderMap {
