@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 what=${1:-build}
-build_pkgs=(libwebkit2gtk-4.1-dev build-essential pkg-config libssl-dev)
+build_pkgs=(libwebkit2gtk-4.1-dev libdbus-1-dev build-essential pkg-config libssl-dev)
 # xvfb + webkit2gtk-driver: the real app in a real window; gnome-keyring, dbus-daemon,
 # keyutils: a real OS keyring; fonts-wqy-microhei: Chinese text in e2e screenshots.
 test_pkgs=(xvfb webkit2gtk-driver gnome-keyring dbus-daemon keyutils fonts-wqy-microhei)
