@@ -7,7 +7,7 @@ APP_BIN := target/debug/appsnap-desktop
 # The desktop binary with the UI built in (no dev server): what users and e2e run.
 APP_FEATURES := --features custom-protocol
 
-.PHONY: help deps deps-test ui app run dev test lint rust-test ui-test bindings-check e2e ci-time
+.PHONY: help deps deps-test ui app run dev test lint rust-test ui-test bindings-check e2e ci-time sdk-compat bench
 
 help:
 	@echo "make run    install what is missing, build, open AppSnap on the Sandbox profile"
@@ -34,7 +34,7 @@ dev: deps
 	npx tauri dev
 
 # The app embeds dist/ (custom-protocol), so every cargo step needs the UI built first.
-test: deps-test ui lint rust-test ui-test bindings-check e2e
+test: deps-test ui lint rust-test ui-test bindings-check sdk-compat e2e
 	@echo "make test: all suites passed"
 
 lint: ui
@@ -55,6 +55,15 @@ bindings-check: ui
 	cargo test --workspace $(APP_FEATURES) --quiet export_bindings >/dev/null
 	git add -N ui/src/bindings
 	git diff --exit-code --stat -- ui/src/bindings || { echo "ui/src/bindings is stale: run 'cargo test export_bindings' and commit"; exit 1; }
+
+# Alibaba Cloud's official Python SDKs (pinned, from PyPI, venv in target/sdk-venv) against
+# `appsnap sandbox serve`: both signature styles, unchanged clients.
+sdk-compat:
+	tests/sdk-compat/run.sh
+
+# Not part of `make test`: prints numbers (docs/BENCHMARKS.md), asserts only completeness.
+bench:
+	cargo run --release -p acs-openapi --example bench_sandbox
 
 e2e: app
 	tests/e2e/run.sh
