@@ -77,7 +77,7 @@ impl State {
                 spec.instances,
                 spec.regions,
                 now,
-            ),
+            )?,
             other => return Err(format!("unknown scenario '{other}' (demo, scale)")),
         }
         self.world = world;

@@ -1,4 +1,5 @@
-//! The scale scenario serves 10k instances with paging that stays fast.
+//! The scale scenario serves 10k instances, paged correctly. Its speed is measured by
+//! `make bench` (docs/BENCHMARKS.md), not asserted here.
 
 mod support;
 
@@ -17,7 +18,6 @@ async fn ten_thousand_instances_page_quickly() {
     .await
     .unwrap();
     let c = Client::new(&sb, ADMIN);
-    let started = std::time::Instant::now();
     let mut total = 0;
     let mut token = String::new();
     let mut pages = 0;
@@ -36,7 +36,18 @@ async fn ten_thousand_instances_page_quickly() {
     }
     assert_eq!(total, 1250);
     assert_eq!(pages, 13);
-    // Generous bound for a loaded 2-core debug build; a full scan per page would be far slower.
-    assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
     sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn refuses_more_regions_than_it_knows() {
+    let err = start(SandboxOptions {
+        scenario: "scale".into(),
+        scale_instances: 10,
+        scale_regions: 10,
+        ..Default::default()
+    })
+    .await
+    .unwrap_err();
+    assert!(err.to_string().contains("1 to 8 regions, not 10"), "{err}");
 }

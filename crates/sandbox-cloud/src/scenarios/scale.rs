@@ -14,9 +14,15 @@ pub fn load(
     instances: usize,
     regions: usize,
     now: SimTime,
-) {
+) -> Result<(), String> {
+    // Refuse rather than clamp: a benchmark must run on the size it says it ran on.
+    if !(1..=REGIONS.len()).contains(&regions) {
+        return Err(format!(
+            "the scale scenario spreads instances over 1 to {} regions, not {regions}",
+            REGIONS.len()
+        ));
+    }
     add_demo_account(world, extra_admin_keys);
-    let regions = regions.clamp(1, REGIONS.len());
     for n in 0..instances {
         let region = REGIONS[n % regions].id;
         let roll = world.rng.below(100);
@@ -43,4 +49,5 @@ pub fn load(
         spec.tags.push(("team".into(), format!("team-{}", n % 7)));
         add_instance(world, DEMO_ACCOUNT_ID, spec, now, n);
     }
+    Ok(())
 }
