@@ -92,14 +92,21 @@ async fn keyring_profile_wins_in_the_chain() {
         ("LTAI-prod", "profile")
     );
 
-    // An unknown profile falls through to the next provider.
+    // A profile in no keyring or file is an error, never a silent switch to the
+    // environment's keys.
     let chain = default_chain(ChainOptions {
         env,
         profile: Some("missing".into()),
         keyring: Some(store.clone()),
         ..Default::default()
     });
-    assert_eq!(chain.provide().await.unwrap().provider, "environment");
+    let err = chain.provide().await.unwrap_err();
+    assert!(matches!(err, CredentialsError::NotFound(_)), "{err}");
+    assert!(
+        err.to_string()
+            .contains("no AppSnap profile 'missing' in the OS keyring"),
+        "{err}"
+    );
     store.delete("prod").unwrap();
 }
 

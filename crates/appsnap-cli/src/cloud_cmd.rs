@@ -19,7 +19,8 @@ const DEFAULT_REGION: &str = "cn-hangzhou";
 #[derive(Debug, Clone, Args)]
 pub struct GlobalOptions {
     /// AppSnap profile in the OS keyring (also tried in ~/.aliyun/config.json and
-    /// ~/.alibabacloud/credentials). Without it: environment, then those files.
+    /// ~/.alibabacloud/credentials; the ALIBABA_CLOUD_* keys are then not used).
+    /// Without it: environment, then those files.
     #[arg(long, global = true)]
     pub profile: Option<String>,
     /// Region, e.g. cn-hangzhou.

@@ -184,3 +184,25 @@ async fn no_credentials_anywhere_is_a_clear_error() {
         "nothing may be sent without credentials"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_named_profile_never_falls_back_to_environment_keys() {
+    let server = MockServer::start(vec![ok(WHOAMI)]).await;
+    let r = appsnap(
+        &[
+            "--endpoint",
+            &server.endpoint,
+            "--profile",
+            "no-such-profile-anywhere",
+            "whoami",
+        ],
+        true,
+    )
+    .await;
+    assert_ne!(r.code, 0, "{}", r.stdout);
+    assert!(r.stderr.contains("appsnap: error:"), "{}", r.stderr);
+    assert!(
+        server.requests().is_empty(),
+        "the environment's keys must not be used for another profile"
+    );
+}

@@ -70,24 +70,31 @@ impl ProvideCredentials for CredentialsChain {
 pub struct ChainOptions {
     pub env: Env,
     /// Explicit profile (`--profile`): the keyring profile, then the same name in the
-    /// aliyun CLI config and the credentials file.
+    /// aliyun CLI config and the credentials file (never the environment's keys).
     pub profile: Option<String>,
     pub keyring: Option<KeyringStore>,
     pub sts: Option<Arc<dyn AssumeRoleCaller>>,
     pub clock: Clock,
 }
 
-/// keyring profile (when named) → environment → `~/.aliyun/config.json` →
-/// `~/.alibabacloud/credentials`.
+/// Without a named profile: environment → `~/.aliyun/config.json` →
+/// `~/.alibabacloud/credentials`. With one: keyring profile → that profile in
+/// `~/.aliyun/config.json` → in `~/.alibabacloud/credentials`; the environment's keys are
+/// not consulted, so a mistyped or missing profile is an error instead of a silent switch
+/// to whatever account the environment holds.
 pub fn default_chain(options: ChainOptions) -> CredentialsChain {
     let mut providers: Vec<Arc<dyn ProvideCredentials>> = Vec::new();
-    if let (Some(profile), Some(store)) = (&options.profile, &options.keyring) {
-        providers.push(Arc::new(KeyringProfileProvider::new(
-            store.clone(),
-            profile.clone(),
-        )));
+    match &options.profile {
+        Some(profile) => {
+            if let Some(store) = &options.keyring {
+                providers.push(Arc::new(KeyringProfileProvider::new(
+                    store.clone(),
+                    profile.clone(),
+                )));
+            }
+        }
+        None => providers.push(Arc::new(EnvironmentProvider::new(options.env.clone()))),
     }
-    providers.push(Arc::new(EnvironmentProvider::new(options.env.clone())));
     let ctx = FileProviderContext {
         env: options.env,
         profile: options.profile,

@@ -307,11 +307,53 @@ async fn chain_reports_every_place_it_looked() {
     let home = TempHome::new();
     let chain = default_chain(ChainOptions {
         env: home.env(&[]),
-        profile: Some("prod".into()),
         ..Default::default()
     });
     let err = chain.provide().await.unwrap_err().to_string();
     for name in ["environment", "aliyun-cli", "credentials-file"] {
         assert!(err.contains(name), "{err}");
     }
+}
+
+#[tokio::test]
+async fn a_named_profile_beats_the_environment() {
+    let home = TempHome::new();
+    home.write(".aliyun/config.json", CLI_CONFIG);
+    let env = home.env(&[
+        ("ALIBABA_CLOUD_ACCESS_KEY_ID", "env-id"),
+        ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "env-secret"),
+    ]);
+    let chain = default_chain(ChainOptions {
+        env,
+        profile: Some("default".into()),
+        ..Default::default()
+    });
+    assert_eq!(chain.provider_names(), ["aliyun-cli", "credentials-file"]);
+    let c = chain.provide().await.unwrap();
+    assert_eq!(
+        (c.access_key_id.as_str(), c.provider),
+        ("ak-default", "aliyun-cli")
+    );
+}
+
+#[tokio::test]
+async fn a_missing_named_profile_is_an_error_not_the_environment() {
+    let home = TempHome::new();
+    home.write(".aliyun/config.json", CLI_CONFIG)
+        .write(".alibabacloud/credentials", INI);
+    let env = home.env(&[
+        ("ALIBABA_CLOUD_ACCESS_KEY_ID", "env-id"),
+        ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "env-secret"),
+    ]);
+    let chain = default_chain(ChainOptions {
+        env,
+        profile: Some("prod".into()),
+        ..Default::default()
+    });
+    let err = chain.provide().await.unwrap_err();
+    assert!(matches!(err, CredentialsError::NotFound(_)), "{err}");
+    let text = err.to_string();
+    assert!(text.contains("no profile 'prod'"), "{text}");
+    assert!(text.contains("no profile [prod]"), "{text}");
+    assert!(!text.contains("environment"), "{text}");
 }
