@@ -59,6 +59,7 @@ bindings-check: ui
 # Alibaba Cloud's official Python SDKs (pinned, from PyPI, venv in target/sdk-venv) against
 # `appsnap sandbox serve`: both signature styles, unchanged clients.
 sdk-compat:
+	cargo build -p appsnap-cli
 	tests/sdk-compat/run.sh
 
 # Not part of `make test`: prints numbers (docs/BENCHMARKS.md), asserts only completeness.
