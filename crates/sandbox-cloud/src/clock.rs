@@ -26,7 +26,16 @@ impl Clock {
     }
 
     pub fn now(&self) -> SimTime {
-        let elapsed = self.wall_anchor.elapsed().as_secs_f64() * 1000.0 * self.time_scale;
+        self.at(Instant::now())
+    }
+
+    /// The simulated time at a given wall instant (tests pass one instead of sleeping).
+    fn at(&self, wall: Instant) -> SimTime {
+        let elapsed = wall
+            .saturating_duration_since(self.wall_anchor)
+            .as_secs_f64()
+            * 1000.0
+            * self.time_scale;
         self.sim_anchor + elapsed as SimTime
     }
 
@@ -82,13 +91,15 @@ mod tests {
     fn a_paused_clock_only_moves_when_stepped() {
         let mut c = Clock::new(0.0);
         let t0 = c.now();
-        std::thread::sleep(std::time::Duration::from_millis(5));
-        assert_eq!(c.now(), t0);
+        let later = c.wall_anchor + std::time::Duration::from_secs(5);
+        assert_eq!(c.at(later), t0);
         c.step(1500);
-        assert_eq!(c.now(), t0 + 1500);
+        assert_eq!(c.at(later), t0 + 1500);
         c.set_time_scale(1000.0);
-        std::thread::sleep(std::time::Duration::from_millis(5));
-        assert!(c.now() >= t0 + 1500 + 4000);
+        assert_eq!(
+            c.at(c.wall_anchor + std::time::Duration::from_millis(5)),
+            t0 + 1500 + 5000
+        );
     }
 
     #[test]

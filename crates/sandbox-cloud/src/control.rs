@@ -211,12 +211,8 @@ async fn faults(State(s): State<Shared>) -> Json<Value> {
 
 async fn add_fault(State(s): State<Shared>, body: Bytes) -> Reply {
     let spec: FaultSpec = parse(&body)?;
-    if spec.action.is_empty() {
-        return Err(bad(
-            StatusCode::BAD_REQUEST,
-            "action is required (an action name or \"*\")",
-        ));
-    }
+    spec.validate()
+        .map_err(|e| bad(StatusCode::BAD_REQUEST, e))?;
     Ok(with(&s, |st| Json(json!({ "id": st.faults.add(spec) }))))
 }
 

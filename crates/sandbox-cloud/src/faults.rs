@@ -31,6 +31,29 @@ pub struct FaultSpec {
     pub drop_after_apply_next: Option<u32>,
 }
 
+impl FaultSpec {
+    /// Reject a spec that would silently do something else than asked.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.action.is_empty() {
+            return Err("action is required (an action name or \"*\")".into());
+        }
+        for (name, ratio) in [
+            ("throttle_ratio", self.throttle_ratio),
+            ("error_ratio", self.error_ratio),
+        ] {
+            if ratio.is_some_and(|r| !(0.0..=1.0).contains(&r)) {
+                return Err(format!("{name} must be between 0 and 1"));
+            }
+        }
+        if self.error_status.is_some_and(|s| s != 500 && s != 503) {
+            return Err(
+                "error_status must be 500 (InternalError) or 503 (ServiceUnavailable)".into(),
+            );
+        }
+        Ok(())
+    }
+}
+
 /// What to do with one call.
 #[derive(Debug, Default)]
 pub struct Decision {
@@ -143,6 +166,30 @@ mod tests {
         assert!(f.decide("X").drop_after_apply);
         assert!(!f.decide("X").drop_after_apply);
         assert!(f.remove(id));
+    }
+
+    #[test]
+    fn specs_that_would_do_something_else_are_refused() {
+        let spec = |f: fn(&mut FaultSpec)| {
+            let mut s = FaultSpec {
+                action: "*".into(),
+                ..Default::default()
+            };
+            f(&mut s);
+            s.validate()
+        };
+        assert!(spec(|_| {}).is_ok());
+        assert!(spec(|s| s.action.clear()).unwrap_err().contains("action"));
+        assert!(spec(|s| s.throttle_ratio = Some(1.5))
+            .unwrap_err()
+            .contains("throttle_ratio"));
+        assert!(spec(|s| s.error_ratio = Some(-0.1))
+            .unwrap_err()
+            .contains("error_ratio"));
+        assert!(spec(|s| s.error_status = Some(404))
+            .unwrap_err()
+            .contains("error_status"));
+        assert!(spec(|s| s.error_status = Some(500)).is_ok());
     }
 
     #[test]

@@ -104,6 +104,50 @@ async fn errors_have_alibabas_shape_and_statuses() {
         )
         .await;
     assert_eq!(s, 404);
+    let trust = r#"{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"Service":["ecs.aliyuncs.com"]}}],"Version":"1"}"#;
+    let role = [("RoleName", "Twice"), ("AssumeRolePolicyDocument", trust)];
+    c.ok("CreateRole", RAM, &role).await;
+    let (s, _) = c
+        .err("CreateRole", RAM, &role, "EntityAlreadyExists.Role")
+        .await;
+    assert_eq!(s, 409);
+    let policy = [
+        ("PolicyName", "Twice"),
+        ("PolicyDocument", r#"{"Version":"1","Statement":[]}"#),
+    ];
+    c.ok("CreatePolicy", RAM, &policy).await;
+    let (s, _) = c
+        .err("CreatePolicy", RAM, &policy, "EntityAlreadyExists.Policy")
+        .await;
+    assert_eq!(s, 409);
+    // A malformed number is refused, not replaced by the default.
+    c.err(
+        "RunCommand",
+        ECS,
+        &[
+            ("RegionId", "cn-hangzhou"),
+            ("Type", "RunShellScript"),
+            ("CommandContent", "echo"),
+            ("InstanceId.1", "i-x"),
+            ("Timeout", "soon"),
+        ],
+        "InvalidParameter.Timeout",
+    )
+    .await;
+    c.err(
+        "SendFile",
+        ECS,
+        &[
+            ("RegionId", "cn-hangzhou"),
+            ("InstanceId.1", "i-x"),
+            ("Name", "a.sh"),
+            ("TargetDir", "/tmp"),
+            ("Content", "x"),
+            ("Timeout", "soon"),
+        ],
+        "InvalidParameter.Timeout",
+    )
+    .await;
     let bad = Client {
         secret: "wrong".into(),
         ..c.clone()
@@ -386,6 +430,57 @@ async fn faults_throttle_fail_and_drop_and_client_tokens_make_retries_safe() {
     )
     .await;
     assert!(raw(a, &c.build("DescribeRegions", ECS, &[])).await.is_err());
+    // Ratios: 1 hits every call of that action, and only that action.
+    let (_, t) = control(
+        a,
+        "POST",
+        "/_sandbox/faults",
+        Some(json!({"action": "DescribeDisks", "throttle_ratio": 1.0})),
+    )
+    .await;
+    let (_, e) = control(
+        a,
+        "POST",
+        "/_sandbox/faults",
+        Some(json!({"action": "DescribeSnapshots", "error_ratio": 1.0})),
+    )
+    .await;
+    for _ in 0..3 {
+        c.err(
+            "DescribeDisks",
+            ECS,
+            &[("RegionId", "cn-hangzhou")],
+            "Throttling.User",
+        )
+        .await;
+        let (s, _) = c
+            .err(
+                "DescribeSnapshots",
+                ECS,
+                &[("RegionId", "cn-hangzhou")],
+                "ServiceUnavailable",
+            )
+            .await;
+        assert_eq!(s, 503);
+    }
+    c.ok("DescribeRegions", ECS, &[]).await;
+    for id in [&t["id"], &e["id"]] {
+        let (s, _) = control(a, "DELETE", &format!("/_sandbox/faults/{id}"), None).await;
+        assert_eq!(s, 200);
+    }
+    c.ok("DescribeDisks", ECS, &[("RegionId", "cn-hangzhou")])
+        .await;
+    // A spec that would do something else than asked is refused.
+    for bad in [
+        json!({"action": "*", "throttle_ratio": 1.5}),
+        json!({"action": "*", "error_next": 1, "error_status": 404}),
+        json!({"throttle_next": 1}),
+        json!({"action": "*", "latency": 5}),
+    ] {
+        let (s, b) = control(a, "POST", "/_sandbox/faults", Some(bad.clone())).await;
+        assert_eq!(s, 400, "{bad} -> {b}");
+        assert!(b["error"].is_string());
+    }
     // The create is applied, the answer is lost; the retry with the same token gets the same ids.
     let (_, f) = control(
         a,
@@ -438,6 +533,30 @@ async fn faults_throttle_fail_and_drop_and_client_tokens_make_retries_safe() {
     assert_eq!(s, 200);
     let (_, calls) = control(a, "GET", "/_sandbox/state/calls", None).await;
     assert_eq!(calls["calls"]["RunCommand"], 4);
+    sb.shutdown().await;
+}
+
+/// Latency is a real delay in the server (`tokio::time::sleep`). With tokio's clock paused
+/// it is measured in virtual time: exact, and no test waits for it.
+#[tokio::test(start_paused = true)]
+async fn latency_faults_delay_the_answer_of_that_action_only() {
+    let sb = support::sandbox().await;
+    let a = sb.local_addr();
+    let c = Client::new(&sb, ADMIN);
+    let (s, _) = control(
+        a,
+        "POST",
+        "/_sandbox/faults",
+        Some(json!({"action": "DescribeRegions", "latency_ms": 1500})),
+    )
+    .await;
+    assert_eq!(s, 200);
+    let t0 = tokio::time::Instant::now();
+    c.ok("DescribeInstances", ECS, &[("RegionId", "cn-hangzhou")])
+        .await;
+    assert_eq!(t0.elapsed(), std::time::Duration::ZERO);
+    c.ok("DescribeRegions", ECS, &[]).await;
+    assert!(t0.elapsed() >= std::time::Duration::from_millis(1500));
     sb.shutdown().await;
 }
 

@@ -149,16 +149,18 @@ fn content(c: &Call, default_encoding: &str, limit_kb: usize) -> ApiResult<Strin
     Ok(text)
 }
 
-fn new_command(c: &mut Call, region: &str, text: String, kind: &str) -> Command {
-    Command {
+fn new_command(c: &mut Call, region: &str, text: String, kind: &str) -> ApiResult<Command> {
+    let timeout = c.p.u64("Timeout")?.unwrap_or(60);
+    let enable_parameter = c.p.bool("EnableParameter", false)?;
+    Ok(Command {
         id: c.world.rng.assistant_id("c", region),
         name: c.p.string("Name"),
         description: c.p.string("Description"),
         kind: kind.to_string(),
         content: text,
         working_dir: c.p.string("WorkingDir"),
-        timeout: c.p.u64("Timeout").ok().flatten().unwrap_or(60),
-        enable_parameter: c.p.bool("EnableParameter", false).unwrap_or(false),
+        timeout,
+        enable_parameter,
         parameter_definitions: Vec::new(),
         provider: None,
         category: String::new(),
@@ -167,7 +169,7 @@ fn new_command(c: &mut Call, region: &str, text: String, kind: &str) -> Command 
         invoke_times: 0,
         launcher: c.p.string("Launcher"),
         tags: Tags(c.p.tags("Tag")),
-    }
+    })
 }
 
 pub fn create_command(c: &mut Call) -> ApiResult<Value> {
@@ -177,8 +179,7 @@ pub fn create_command(c: &mut Call) -> ApiResult<Value> {
     valid_type(&kind)?;
     check_lengths(c)?;
     let text = content(c, "Base64", 18)?;
-    c.p.bool("EnableParameter", false)?;
-    let cmd = new_command(c, &region, text, &kind);
+    let cmd = new_command(c, &region, text, &kind)?;
     let id = cmd.id.clone();
     c.world
         .region_mut(&c.account, &region)?
@@ -423,8 +424,7 @@ pub fn run_command(c: &mut Call) -> ApiResult<Value> {
     let keep = c.p.bool("KeepCommand", false)?;
     let text = content(c, "PlainText", if keep { 18 } else { 24 })?;
     let ids = instance_ids(c, 100)?;
-    c.p.bool("EnableParameter", false)?;
-    let cmd = new_command(c, &region, text, &kind);
+    let cmd = new_command(c, &region, text, &kind)?;
     let params = resolve_parameters(c, &cmd)?;
     let invoke_id = launch(c, &region, &cmd, ids, params, cmd.timeout)?;
     let id = cmd.id.clone();
@@ -640,6 +640,8 @@ pub fn send_file(c: &mut Call) -> ApiResult<Value> {
         ));
     }
     let overwrite = c.p.bool("Overwrite", false)?;
+    // Accepted and checked, not simulated: a file send never runs long enough to time out.
+    c.p.u64("Timeout")?;
     let reg = c.world.region_mut(&c.account, &region)?;
     if let Some(missing) = ids.iter().find(|i| !reg.instances.contains_key(*i)) {
         return Err(ApiError::new(

@@ -147,9 +147,12 @@ pub fn parse_params(raw: &str, os: OsType, now: SimTime) -> Result<PluginParams,
     Ok(PluginParams {
         ram_role_name,
         enable_fs_freeze: parse_bool("EnableFsFreeze", &get("EnableFsFreeze"), true)?,
-        timeout_secs: parse_num("TimeoutInSeconds", &get("TimeoutInSeconds"))?
-            .unwrap_or(30)
-            .max(1) as u64,
+        timeout_secs: match parse_num("TimeoutInSeconds", &get("TimeoutInSeconds"))? {
+            Some(0) => {
+                return Err("invalid value '0' for TimeoutInSeconds: expected at least 1".into())
+            }
+            t => u64::from(t.unwrap_or(30)),
+        },
         pre_script: if linux {
             get("PreScriptPath")
         } else {
@@ -867,5 +870,10 @@ mod tests {
             .contains("RamRoleName"));
         assert!(parse_params("-RamRoleName=R -Bogus=1", OsType::Linux, 0).is_err());
         assert!(parse_params("-RamRoleName=R -EnableFsFreeze=yes", OsType::Linux, 0).is_err());
+        assert!(
+            parse_params("-RamRoleName=R -TimeoutInSeconds=0", OsType::Linux, 0)
+                .unwrap_err()
+                .contains("TimeoutInSeconds")
+        );
     }
 }
