@@ -5,8 +5,11 @@
 #[path = "../../acs-openapi/tests/support/mod.rs"]
 mod support;
 
+use std::io::Read;
+use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::Output;
+use std::sync::{Arc, Mutex};
 
 use support::{error, ok, MockServer};
 
@@ -204,5 +207,86 @@ async fn a_named_profile_never_falls_back_to_environment_keys() {
     assert!(
         server.requests().is_empty(),
         "the environment's keys must not be used for another profile"
+    );
+}
+
+/// Records the first bytes of every connection, then closes it.
+fn recorder() -> (u16, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut buf = [0u8; 512];
+            let n = stream.read(&mut buf).unwrap_or(0);
+            log.lock()
+                .unwrap()
+                .push(String::from_utf8_lossy(&buf[..n]).into_owned());
+        }
+    });
+    (port, seen)
+}
+
+fn appsnap_via_proxy(args: &[&str], env: &[(&str, String)]) -> std::process::Output {
+    let home = std::env::temp_dir().join(format!("appsnap-cli-proxy-{}", std::process::id()));
+    std::fs::create_dir_all(&home).unwrap();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_appsnap"));
+    cmd.args(args)
+        .env("HOME", home)
+        .env("ALIBABA_CLOUD_ACCESS_KEY_ID", "testid")
+        .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "testsecret");
+    for (k, _) in std::env::vars() {
+        let lower = k.to_ascii_lowercase();
+        if lower.ends_with("_proxy") || k.starts_with("ALIBABA_CLOUD_REGION") {
+            cmd.env_remove(k);
+        }
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+// `HTTPS_PROXY` and `NO_PROXY` are honoured. Both listeners only record what reaches them
+// and hang up, so nothing leaves the machine.
+
+#[test]
+fn https_proxy_carries_the_regional_https_endpoint() {
+    let (proxy, seen) = recorder();
+    let out = appsnap_via_proxy(
+        &["--region", "cn-beijing", "regions"],
+        &[("HTTPS_PROXY", format!("http://127.0.0.1:{proxy}"))],
+    );
+    assert!(!out.status.success(), "the proxy refuses every tunnel");
+    let seen = seen.lock().unwrap();
+    assert!(
+        seen.first()
+            .is_some_and(|r| r.starts_with("CONNECT ecs.cn-beijing.aliyuncs.com:443 ")),
+        "{seen:?}"
+    );
+}
+
+#[test]
+fn no_proxy_hosts_are_reached_directly() {
+    let (proxy, via_proxy) = recorder();
+    let (direct, reached) = recorder();
+    let out = appsnap_via_proxy(
+        &[
+            "--endpoint",
+            &format!("https://localhost:{direct}"),
+            "regions",
+        ],
+        &[
+            ("HTTPS_PROXY", format!("http://127.0.0.1:{proxy}")),
+            ("NO_PROXY", "localhost".into()),
+        ],
+    );
+    assert!(!out.status.success(), "the direct listener speaks no TLS");
+    assert!(via_proxy.lock().unwrap().is_empty(), "NO_PROXY ignored");
+    assert!(
+        !reached.lock().unwrap().is_empty(),
+        "never reached directly"
     );
 }
