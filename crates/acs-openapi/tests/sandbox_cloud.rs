@@ -18,7 +18,7 @@ use acs_openapi::actions::tags::ListTagResourcesRequest;
 use acs_openapi::{
     AcsError, Client, ClientBuilder, Credentials, ErrorKind, Jitter, RetryPolicy, SignatureVersion,
 };
-use futures::TryStreamExt;
+use futures::{StreamExt, TryStreamExt};
 use sandbox_cloud::{RunningSandbox, SandboxOptions};
 use serde_json::{json, Value};
 
@@ -294,18 +294,56 @@ async fn ram_roles_policies_and_instance_role_binding() {
         .unwrap();
     assert_eq!(r.fail_count, 0, "{r:?}");
     let bound: Vec<_> = client
-        .describe_instance_ram_role_stream(HZ, ids.clone(), None)
+        .describe_instance_ram_role_stream(HZ, ids.clone(), None, None)
         .try_collect()
         .await
         .unwrap();
     assert_eq!(bound[0].ram_role_name, "AppSnapshotRoleName");
+
+    // PageNumber paging: bind two more instances, then walk the role's instances two
+    // at a time.
+    let others: Vec<String> = client
+        .describe_instances_stream(HZ, DescribeInstancesRequest::default())
+        .map_ok(|i| i.instance_id)
+        .try_filter(|id| futures::future::ready(*id != mysql.instance_id))
+        .take(2)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(others.len(), 2);
+    let r = client
+        .attach_instance_ram_role(HZ, "AppSnapshotRoleName", &others, None)
+        .await
+        .unwrap();
+    assert_eq!(r.fail_count, 0, "{r:?}");
+    let calls_before = sb.calls("DescribeInstanceRamRole").await;
+    let mut paged: Vec<String> = client
+        .describe_instance_ram_role_stream(
+            HZ,
+            Vec::new(),
+            Some("AppSnapshotRoleName".into()),
+            Some(2),
+        )
+        .map_ok(|b| b.instance_id)
+        .try_collect()
+        .await
+        .unwrap();
+    paged.sort();
+    let mut want = [ids.clone(), others.clone()].concat();
+    want.sort();
+    assert_eq!(paged, want, "every bound instance once, across pages");
+    assert_eq!(sb.calls("DescribeInstanceRamRole").await - calls_before, 2);
+    client
+        .detach_instance_ram_role(HZ, &others, None)
+        .await
+        .unwrap();
     let d = client
         .detach_instance_ram_role(HZ, &ids, None)
         .await
         .unwrap();
     assert_eq!(d.fail_count, 0, "{d:?}");
     let bound: Vec<_> = client
-        .describe_instance_ram_role_stream(HZ, ids, None)
+        .describe_instance_ram_role_stream(HZ, ids, None, None)
         .try_collect()
         .await
         .unwrap();

@@ -74,6 +74,7 @@ pub struct DetachResults {
     pub results: Vec<RamRoleResult>,
 }
 
+/// The action's largest page (1–50).
 const ROLE_PAGE_SIZE: u32 = 50;
 
 impl Client {
@@ -84,23 +85,27 @@ impl Client {
         instance_ids: &[String],
         ram_role_name: Option<&str>,
         page_number: u32,
+        page_size: u32,
     ) -> Result<DescribeInstanceRamRoleResponse, AcsError> {
         let mut p = Params::new();
         p.json_array("InstanceIds", instance_ids)
             .opt("RamRoleName", ram_role_name)
             .set("PageNumber", page_number)
-            .set("PageSize", ROLE_PAGE_SIZE);
+            .set("PageSize", page_size);
         self.call(&ecs("DescribeInstanceRamRole", region, p)).await
     }
 
-    /// Every (instance, role) pair; instances without a role are absent.
+    /// Every (instance, role) pair, following `PageNumber`; instances without a role are
+    /// absent. `page_size` defaults to the largest page.
     pub fn describe_instance_ram_role_stream(
         &self,
         region: &str,
         instance_ids: Vec<String>,
         ram_role_name: Option<String>,
+        page_size: Option<u32>,
     ) -> BoxStream<'static, Result<InstanceRamRoleSet, AcsError>> {
         let (client, region) = (self.clone(), region.to_string());
+        let page_size = page_size.unwrap_or(ROLE_PAGE_SIZE);
         paginate(1u32, move |page| {
             let (client, region, ids, role) = (
                 client.clone(),
@@ -110,11 +115,11 @@ impl Client {
             );
             async move {
                 let r = client
-                    .describe_instance_ram_role(&region, &ids, role.as_deref(), page)
+                    .describe_instance_ram_role(&region, &ids, role.as_deref(), page, page_size)
                     .await?;
                 let items = r.instance_ram_role_sets.instance_ram_role_set;
                 Ok(Page {
-                    next: next_page_number(page, ROLE_PAGE_SIZE, r.total_count, items.len()),
+                    next: next_page_number(page, page_size, r.total_count, items.len()),
                     items,
                 })
             }
