@@ -1,9 +1,8 @@
 //! ECS regions, instances, disks, and instance power (start/stop).
 
-use futures::stream::BoxStream;
 use serde::Deserialize;
 
-use super::paging::{next_token, paginate, Page};
+use super::paging::{next_token, next_token_stream, paginate, Page};
 use super::{EmptyResponse, Tags};
 use crate::client::{Client, Request};
 use crate::endpoint::Product;
@@ -229,26 +228,11 @@ impl Client {
             .await
     }
 
-    /// Every matching instance, following `NextToken`.
-    pub fn describe_instances_stream(
-        &self,
-        region: &str,
-        req: DescribeInstancesRequest,
-    ) -> BoxStream<'static, Result<Instance, AcsError>> {
-        let (client, region) = (self.clone(), region.to_string());
-        paginate(req.next_token.clone(), move |token: Option<String>| {
-            let (client, region) = (client.clone(), region.clone());
-            let mut req = req.clone();
-            req.next_token = token.clone();
-            async move {
-                let r = client.describe_instances(&region, &req).await?;
-                Ok(Page {
-                    next: next_token(token.as_deref(), Some(&r.next_token)),
-                    items: r.instances.instance,
-                })
-            }
-        })
-    }
+    next_token_stream!(
+        /// Every matching instance, following `NextToken`.
+        describe_instances_stream, describe_instances, DescribeInstancesRequest, Instance,
+        |r: DescribeInstancesResponse| (r.instances.instance, r.next_token)
+    );
 
     pub async fn describe_disks(
         &self,
@@ -258,26 +242,11 @@ impl Client {
         self.call(&ecs("DescribeDisks", region, req.params())).await
     }
 
-    /// Every matching disk, following `NextToken`.
-    pub fn describe_disks_stream(
-        &self,
-        region: &str,
-        req: DescribeDisksRequest,
-    ) -> BoxStream<'static, Result<Disk, AcsError>> {
-        let (client, region) = (self.clone(), region.to_string());
-        paginate(req.next_token.clone(), move |token: Option<String>| {
-            let (client, region) = (client.clone(), region.clone());
-            let mut req = req.clone();
-            req.next_token = token.clone();
-            async move {
-                let r = client.describe_disks(&region, &req).await?;
-                Ok(Page {
-                    next: next_token(token.as_deref(), Some(&r.next_token)),
-                    items: r.disks.disk,
-                })
-            }
-        })
-    }
+    next_token_stream!(
+        /// Every matching disk, following `NextToken`.
+        describe_disks_stream, describe_disks, DescribeDisksRequest, Disk,
+        |r: DescribeDisksResponse| (r.disks.disk, r.next_token)
+    );
 
     pub async fn stop_instance(
         &self,

@@ -1,10 +1,9 @@
 //! ECS resource tags (TagResources / ListTagResources).
 
-use futures::stream::BoxStream;
 use serde::Deserialize;
 
 use super::ecs_instances::ecs_request as ecs;
-use super::paging::{next_token, paginate, Page};
+use super::paging::{next_token, next_token_stream, paginate, Page};
 use super::EmptyResponse;
 use crate::client::Client;
 use crate::error::AcsError;
@@ -56,25 +55,11 @@ impl Client {
         self.call(&ecs("ListTagResources", region, p)).await
     }
 
-    pub fn list_tag_resources_stream(
-        &self,
-        region: &str,
-        req: ListTagResourcesRequest,
-    ) -> BoxStream<'static, Result<TagResource, AcsError>> {
-        let (client, region) = (self.clone(), region.to_string());
-        paginate(req.next_token.clone(), move |token: Option<String>| {
-            let (client, region) = (client.clone(), region.clone());
-            let mut req = req.clone();
-            req.next_token = token.clone();
-            async move {
-                let r = client.list_tag_resources(&region, &req).await?;
-                Ok(Page {
-                    next: next_token(token.as_deref(), Some(&r.next_token)),
-                    items: r.tag_resources.tag_resource,
-                })
-            }
-        })
-    }
+    next_token_stream!(
+        /// Every matching (resource, tag) pair, following `NextToken`.
+        list_tag_resources_stream, list_tag_resources, ListTagResourcesRequest, TagResource,
+        |r: ListTagResourcesResponse| (r.tag_resources.tag_resource, r.next_token)
+    );
 
     pub async fn tag_resources(
         &self,
