@@ -461,6 +461,42 @@ async fn linux_full_flow_is_application_consistent() {
     )
     .await;
     assert_eq!(hist["history"][0]["thaw_reason"], "completed");
+    assert!(hist["history"][0]["frozen_at"].is_string());
+    assert!(hist["history"][0]["thawed_at"].is_string());
+    // The control API shows the group and the invocation.
+    let (_, groups) = control(
+        e.sb.local_addr(),
+        "GET",
+        "/_sandbox/state/snapshot-groups",
+        None,
+    )
+    .await;
+    let group = groups["snapshot_groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["name"] == "nightly-mysql")
+        .unwrap_or_else(|| panic!("no group in {groups}"));
+    assert_eq!(
+        (group["instance_id"].as_str(), group["status"].as_str()),
+        (Some(id.as_str()), Some("accomplished"))
+    );
+    assert_eq!(group["snapshots"][0]["tags"]["APPConsistent"], "True");
+    let (_, invs) = control(
+        e.sb.local_addr(),
+        "GET",
+        "/_sandbox/state/invocations",
+        None,
+    )
+    .await;
+    let inv = invs["invocations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["invoke_id"] == invoke.as_str())
+        .unwrap_or_else(|| panic!("no invocation in {invs}"));
+    assert_eq!(inv["status"], "Success");
+    assert_eq!(inv["instances"][0]["exit_code"], 0);
     // The plugin's own log, read back through the probe.
     let probe = e.probe(r, &id).await;
     assert!(probe.contains("plugin=app-snapshot-plugin|1.8"));
@@ -905,6 +941,158 @@ async fn timeouts_never_leave_a_guest_frozen() {
     .await;
     let last = hist["history"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["thaw_reason"], "freeze timeout");
+    e.sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn stopping_an_instance_mid_freeze_thaws_it_and_interrupts_the_run() {
+    let e = env().await;
+    e.role(POLICY_DOC).await;
+    let r = "ap-southeast-1";
+    let id = e.instance(r, "sg-ubuntu2204-web").await;
+    e.attach(r, &id).await;
+    control(
+        e.sb.local_addr(),
+        "POST",
+        &format!("/_sandbox/instances/{id}/guest"),
+        Some(json!({"freeze_stall": true})),
+    )
+    .await;
+    let invoke = e
+        .invoke(r, &id, false, json!({"RamRoleName": ROLE}), None)
+        .await;
+    step(e.sb.local_addr(), 2.0).await;
+    let (_, frozen) = control(e.sb.local_addr(), "GET", "/_sandbox/state/frozen", None).await;
+    assert_eq!(frozen["frozen"][0]["instance_id"], id.as_str(), "{frozen}");
+    e.c.ok("StopInstance", ECS, &[("RegionId", r), ("InstanceId", &id)])
+        .await;
+    let res = e.wait(r, &invoke).await;
+    assert_eq!(res["InvocationStatus"], "Failed", "{res}");
+    assert_eq!(res["ErrorCode"], "ExecutionInterrupted");
+    assert_eq!(
+        res["ErrorInfo"],
+        "the command execution has been interrupted"
+    );
+    e.assert_thawed().await;
+    let (_, hist) = control(
+        e.sb.local_addr(),
+        "GET",
+        "/_sandbox/state/freeze-history",
+        None,
+    )
+    .await;
+    assert_eq!(hist["history"][0]["thaw_reason"], "instance stopped");
+    // Nothing the interrupted run had scheduled happens later.
+    step(e.sb.local_addr(), 60.0).await;
+    let (_, groups) = control(
+        e.sb.local_addr(),
+        "GET",
+        "/_sandbox/state/snapshot-groups",
+        None,
+    )
+    .await;
+    assert_eq!(groups["snapshot_groups"], json!([]), "{groups}");
+    e.sb.shutdown().await;
+}
+
+#[tokio::test]
+async fn invocation_statuses_move_with_the_clock() {
+    let e = env().await;
+    let r = "cn-hangzhou";
+    let id = e.instance(r, "app-centos79-mysql").await;
+    let run = |content: &'static str| {
+        let c = e.c.clone();
+        let id = id.clone();
+        async move {
+            c.ok(
+                "RunCommand",
+                ECS,
+                &[
+                    ("RegionId", r),
+                    ("Type", "RunShellScript"),
+                    ("CommandContent", content),
+                    ("InstanceId.1", &id),
+                ],
+            )
+            .await["InvokeId"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        }
+    };
+    let describe = |invoke: String| {
+        let c = e.c.clone();
+        async move {
+            let b = c
+                .ok(
+                    "DescribeInvocations",
+                    ECS,
+                    &[
+                        ("RegionId", r),
+                        ("InvokeId", &invoke),
+                        ("IncludeOutput", "true"),
+                    ],
+                )
+                .await;
+            b["Invocations"]["Invocation"][0].clone()
+        }
+    };
+    let statuses = |inv: &Value| {
+        (
+            inv["InvocationStatus"].as_str().unwrap().to_string(),
+            inv["InvokeStatus"].as_str().unwrap().to_string(),
+            inv["InvokeInstances"]["InvokeInstance"][0]["InvocationStatus"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+        )
+    };
+    let probe = run("#!/bin/bash\n# appsnap-guest: inventory-probe/1\n").await;
+    let inv = describe(probe.clone()).await;
+    assert_eq!(
+        statuses(&inv),
+        ("Pending".into(), "Running".into(), "Pending".into())
+    );
+    step(e.sb.local_addr(), 0.5).await;
+    let inv = describe(probe.clone()).await;
+    assert_eq!(
+        statuses(&inv),
+        ("Running".into(), "Running".into(), "Running".into())
+    );
+    assert!(inv["InvokeInstances"]["InvokeInstance"][0]["StartTime"]
+        .as_str()
+        .unwrap()
+        .ends_with('Z'));
+    step(e.sb.local_addr(), 0.5).await;
+    let inv = describe(probe).await;
+    assert_eq!(
+        statuses(&inv),
+        ("Success".into(), "Finished".into(), "Success".into())
+    );
+    let one = &inv["InvokeInstances"]["InvokeInstance"][0];
+    assert_eq!(
+        (one["ExitCode"].as_i64(), one["ErrorCode"].as_str()),
+        (Some(0), Some(""))
+    );
+    let out = base64::engine::general_purpose::STANDARD
+        .decode(one["Output"].as_str().unwrap())
+        .unwrap();
+    assert!(out.starts_with(b"APPSNAP-PROBE/1\n"));
+    // A non-zero exit: Failed, with the documented ErrorCode and ErrorInfo.
+    let other = run("echo hello").await;
+    step(e.sb.local_addr(), 1.0).await;
+    let inv = describe(other).await;
+    assert_eq!(
+        statuses(&inv),
+        ("Failed".into(), "Failed".into(), "Failed".into())
+    );
+    let one = &inv["InvokeInstances"]["InvokeInstance"][0];
+    assert_eq!(one["ExitCode"], 127);
+    assert_eq!(one["ErrorCode"], "ExitCodeNonzero");
+    assert_eq!(
+        one["ErrorInfo"],
+        "the command execution exit code is not zero"
+    );
     e.sb.shutdown().await;
 }
 

@@ -862,6 +862,160 @@ async fn instance_state_snapshot_groups_and_rollback() {
 }
 
 #[tokio::test]
+async fn detach_role_delete_command_untag_and_get_policy() {
+    let sb = support::sandbox().await;
+    let c = Client::new(&sb, ADMIN);
+    let r = "cn-shanghai";
+    let id = c
+        .ok(
+            "DescribeInstances",
+            ECS,
+            &[("RegionId", r), ("InstanceName", "other-role-alinux3")],
+        )
+        .await["Instances"]["Instance"][0]["InstanceId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let ids = json!([&id]).to_string();
+    let detach = |role: Option<&'static str>| {
+        let (c, ids) = (c.clone(), ids.clone());
+        async move {
+            let mut q = vec![("RegionId", r), ("InstanceIds", ids.as_str())];
+            q.extend(role.map(|role| ("RamRoleName", role)));
+            let b = c.ok("DetachInstanceRamRole", ECS, &q).await;
+            let one = b["DetachInstanceRamRoleResults"]["DetachInstanceRamRoleResult"][0].clone();
+            (b["FailCount"].as_u64().unwrap(), one)
+        }
+    };
+    let (fail, one) = detach(Some("SomeOtherRole")).await;
+    assert_eq!((fail, &one["Success"]), (1, &json!(false)));
+    let (fail, one) = detach(None).await;
+    assert_eq!((fail, one["Code"].as_str()), (0, Some("200")));
+    assert_eq!(
+        one["InstanceRamRoleSets"]["InstanceRamRoleSet"][0]["RamRoleName"],
+        "OpsMonitoringRole"
+    );
+    let rr = c
+        .ok(
+            "DescribeInstanceRamRole",
+            ECS,
+            &[("RegionId", r), ("InstanceIds", &ids)],
+        )
+        .await;
+    assert_eq!(rr["InstanceRamRoleSets"]["InstanceRamRoleSet"], json!([]));
+
+    let cmd = c
+        .ok(
+            "CreateCommand",
+            ECS,
+            &[
+                ("RegionId", r),
+                ("Name", "to-delete"),
+                ("Type", "RunShellScript"),
+                ("CommandContent", "ZWNobw=="),
+            ],
+        )
+        .await["CommandId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let del = [("RegionId", r), ("CommandId", cmd.as_str())];
+    c.ok("DeleteCommand", ECS, &del).await;
+    let d = c.ok("DescribeCommands", ECS, &del).await;
+    assert_eq!(d["Commands"]["Command"], json!([]));
+    let (s, _) = c
+        .err("DeleteCommand", ECS, &del, "InvalidCmdId.NotFound")
+        .await;
+    assert_eq!(s, 404);
+
+    let on = |extra: &'static [(&'static str, &'static str)]| {
+        let mut q = vec![
+            ("RegionId", r),
+            ("ResourceType", "instance"),
+            ("ResourceId.1", id.as_str()),
+        ];
+        q.extend_from_slice(extra);
+        q
+    };
+    c.ok(
+        "TagResources",
+        ECS,
+        &on(&[
+            ("Tag.1.Key", "team"),
+            ("Tag.1.Value", "db"),
+            ("Tag.2.Key", "keep"),
+            ("Tag.2.Value", "yes"),
+        ]),
+    )
+    .await;
+    c.ok("UntagResources", ECS, &on(&[("TagKey.1", "team")]))
+        .await;
+    let keys = |b: serde_json::Value| -> Vec<String> {
+        b["TagResources"]["TagResource"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["TagKey"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let left = keys(c.ok("ListTagResources", ECS, &on(&[])).await);
+    assert!(left.contains(&"keep".to_string()) && !left.contains(&"team".to_string()));
+    c.ok("UntagResources", ECS, &on(&[("All", "true")])).await;
+    assert!(keys(c.ok("ListTagResources", ECS, &on(&[])).await).is_empty());
+    c.err(
+        "UntagResources",
+        ECS,
+        &[
+            ("RegionId", r),
+            ("ResourceType", "instance"),
+            ("ResourceId.1", "i-nope"),
+            ("TagKey.1", "team"),
+        ],
+        "InvalidResourceId.NotFound",
+    )
+    .await;
+    c.err(
+        "UntagResources",
+        ECS,
+        &[
+            ("RegionId", r),
+            ("ResourceType", "instance"),
+            ("TagKey.1", "team"),
+        ],
+        "MissingParameter",
+    )
+    .await;
+
+    let doc = r#"{"Version":"1","Statement":[{"Effect":"Allow","Action":["ecs:DescribeDisks"],"Resource":["*"]}]}"#;
+    c.ok(
+        "CreatePolicy",
+        RAM,
+        &[("PolicyName", "DisksOnly"), ("PolicyDocument", doc)],
+    )
+    .await;
+    let p = c
+        .ok(
+            "GetPolicy",
+            RAM,
+            &[("PolicyName", "DisksOnly"), ("PolicyType", "Custom")],
+        )
+        .await;
+    assert_eq!(p["Policy"]["PolicyType"], "Custom");
+    assert_eq!(p["DefaultPolicyVersion"]["PolicyDocument"], doc);
+    assert_eq!(p["DefaultPolicyVersion"]["IsDefaultVersion"], true);
+    let (s, _) = c
+        .err(
+            "GetPolicy",
+            RAM,
+            &[("PolicyName", "Nope"), ("PolicyType", "Custom")],
+            "EntityNotExist.Policy",
+        )
+        .await;
+    assert_eq!(s, 404);
+    sb.shutdown().await;
+}
+
+#[tokio::test]
 async fn send_file_validates_like_the_agent() {
     let sb = support::sandbox().await;
     let c = Client::new(&sb, ADMIN);

@@ -211,6 +211,23 @@ fn tags_of<'r>(reg: &'r mut Region, kind: &str, id: &str) -> ApiResult<Option<&'
     })
 }
 
+/// Every id must name a resource of that type (TagResources, UntagResources).
+fn check_resources(reg: &mut Region, kind: &str, ids: &[String]) -> ApiResult<()> {
+    if ids.is_empty() {
+        return Err(ApiError::missing("ResourceId.N"));
+    }
+    for id in ids {
+        if tags_of(reg, kind, id)?.is_none() {
+            return Err(ApiError::new(
+                404,
+                "InvalidResourceId.NotFound",
+                format!("The specified resource does not exist ({id})."),
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn resource_ids(c: &Call) -> ApiResult<Vec<String>> {
     let ids = c.p.list("ResourceId");
     if ids.len() > 50 {
@@ -223,24 +240,13 @@ pub fn tag_resources(c: &mut Call) -> ApiResult<Value> {
     let region = c.p.region()?.to_string();
     let kind = c.p.req("ResourceType")?.to_ascii_lowercase();
     let ids = resource_ids(c)?;
-    if ids.is_empty() {
-        return Err(ApiError::missing("ResourceId.N"));
-    }
     let tags = c.p.tags("Tag");
     if tags.is_empty() {
         return Err(ApiError::missing("Tag.N.Key"));
     }
     check_tags(&tags)?;
     let reg = c.world.region_mut(&c.account, &region)?;
-    for id in &ids {
-        if tags_of(reg, &kind, id)?.is_none() {
-            return Err(ApiError::new(
-                404,
-                "InvalidResourceId.NotFound",
-                format!("The specified resource does not exist ({id})."),
-            ));
-        }
-    }
+    check_resources(reg, &kind, &ids)?;
     for id in &ids {
         if let Some(t) = tags_of(reg, &kind, id)? {
             for (k, v) in &tags {
@@ -258,6 +264,7 @@ pub fn untag_resources(c: &mut Call) -> ApiResult<Value> {
     let keys = c.p.list("TagKey");
     let all = c.p.bool("All", false)?;
     let reg = c.world.region_mut(&c.account, &region)?;
+    check_resources(reg, &kind, &ids)?;
     for id in &ids {
         if let Some(t) = tags_of(reg, &kind, id)? {
             if all {

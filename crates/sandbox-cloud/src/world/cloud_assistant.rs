@@ -369,6 +369,7 @@ pub fn error_info(code: &str) -> &'static str {
         "ClientNotRunning" => "the aliyun service is not running on the instance",
         "ClientNotResponse" => "the aliyun service in the instance does not response",
         "ExecutionTimeout" => "the command execution has been timeout",
+        "ExecutionInterrupted" => "the command execution has been interrupted",
         "ExitCodeNonzero" => "the command execution exit code is not zero",
         "DeliveryTimeout" => "the command delivery has been timeout",
         _ => "",
@@ -575,6 +576,35 @@ fn time_out(
         ii.error_info = error_info("ExecutionTimeout").into();
         ii.finish_time = Some(at);
         ii.update_time = at;
+    }
+}
+
+/// The instance stopped: its agent is gone, so every task still running there ends
+/// `Failed` with `ExecutionInterrupted` (sandbox-chosen mapping; the code is documented,
+/// what the real service reports for a stop is not).
+pub fn interrupt_tasks_on(
+    world: &mut World,
+    account: &str,
+    region: &str,
+    instance_id: &str,
+    at: SimTime,
+) {
+    let Ok(reg) = world.region_mut(account, region) else {
+        return;
+    };
+    for inv in reg.invocations.values_mut() {
+        for ii in inv
+            .instances
+            .iter_mut()
+            .filter(|ii| ii.instance_id == instance_id && ii.status == "Running")
+        {
+            ii.status = "Failed".into();
+            ii.exit_code = Some(-1);
+            ii.error_code = "ExecutionInterrupted".into();
+            ii.error_info = error_info("ExecutionInterrupted").into();
+            ii.finish_time = Some(at);
+            ii.update_time = at;
+        }
     }
 }
 

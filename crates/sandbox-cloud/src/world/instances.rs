@@ -164,6 +164,7 @@ pub fn stop(
     let (a, r, i) = (account.to_string(), region.to_string(), id.to_string());
     world.schedule(now + TRANSITION_MS, move |w, at| {
         super::plugin::thaw_if_frozen(w, &a, &r, &i, at, "instance stopped");
+        super::cloud_assistant::interrupt_tasks_on(w, &a, &r, &i, at);
         if let Ok(inst) = instance_mut(w, &a, &r, &i) {
             inst.status = "Stopped".into();
         }
