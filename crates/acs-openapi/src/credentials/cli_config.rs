@@ -7,8 +7,8 @@ use serde::Deserialize;
 use tokio::sync::OnceCell;
 
 use super::{
-    AssumeRoleParams, Credentials, CredentialsError, FileProviderContext, ProvideCredentials,
-    Resolved,
+    read_credentials_file, AssumeRoleParams, Credentials, CredentialsError, FileProviderContext,
+    ProvideCredentials, Resolved,
 };
 
 const NAME: &str = "aliyun-cli";
@@ -76,19 +76,7 @@ impl AliyunCliProvider {
                 "aliyun CLI profiles are disabled".into(),
             ));
         }
-        let path = self
-            .path()
-            .ok_or_else(|| CredentialsError::NotFound("no home directory".into()))?;
-        let text = match tokio::fs::read_to_string(&path).await {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(CredentialsError::NotFound(format!(
-                    "{} does not exist",
-                    path.display()
-                )))
-            }
-            Err(e) => return Err(invalid(format!("cannot read {}: {e}", path.display()))),
-        };
+        let (path, text) = read_credentials_file(NAME, self.path()).await?;
         let file: ConfigFile = serde_json::from_str(&text)
             .map_err(|e| invalid(format!("{} is not valid: {e}", path.display())))?;
         let wanted = self

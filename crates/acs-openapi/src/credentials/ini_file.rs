@@ -8,8 +8,8 @@ use futures::future::BoxFuture;
 use tokio::sync::OnceCell;
 
 use super::{
-    AssumeRoleParams, Credentials, CredentialsError, FileProviderContext, ProvideCredentials,
-    Resolved,
+    read_credentials_file, AssumeRoleParams, Credentials, CredentialsError, FileProviderContext,
+    ProvideCredentials, Resolved,
 };
 
 const NAME: &str = "credentials-file";
@@ -70,19 +70,7 @@ impl IniFileProvider {
     }
 
     async fn resolve(&self) -> Result<Resolved, CredentialsError> {
-        let path = self
-            .path()
-            .ok_or_else(|| CredentialsError::NotFound("no home directory".into()))?;
-        let text = match tokio::fs::read_to_string(&path).await {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(CredentialsError::NotFound(format!(
-                    "{} does not exist",
-                    path.display()
-                )))
-            }
-            Err(e) => return Err(invalid(format!("cannot read {}: {e}", path.display()))),
-        };
+        let (path, text) = read_credentials_file(NAME, self.path()).await?;
         let wanted = self.ctx.profile_name().unwrap_or_else(|| "default".into());
         let mut sections = parse_ini(&text);
         let section = sections.remove(&wanted).ok_or_else(|| {

@@ -151,6 +151,25 @@ impl FileProviderContext {
     }
 }
 
+/// The text of a credentials file: a missing home or file is "not here" (the chain moves
+/// on); a file that exists but cannot be read stops the chain.
+async fn read_credentials_file(
+    provider: &'static str,
+    path: Option<std::path::PathBuf>,
+) -> Result<(std::path::PathBuf, String), CredentialsError> {
+    let path = path.ok_or_else(|| CredentialsError::NotFound("no home directory".into()))?;
+    match tokio::fs::read_to_string(&path).await {
+        Ok(text) => Ok((path, text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(CredentialsError::NotFound(
+            format!("{} does not exist", path.display()),
+        )),
+        Err(e) => Err(CredentialsError::InvalidConfiguration {
+            provider,
+            message: format!("cannot read {}: {e}", path.display()),
+        }),
+    }
+}
+
 /// A file profile resolved once: fixed keys, or a role to assume (which caches itself).
 #[derive(Debug)]
 enum Resolved {
