@@ -106,7 +106,8 @@ mod tests {
         assert!(elapsed < Duration::from_millis(250), "{elapsed:?}");
     }
 
-    #[tokio::test]
+    // Paused time: the timeouts below are virtual, so the result never depends on load.
+    #[tokio::test(start_paused = true)]
     async fn at_most_max_in_flight_permits() {
         let l = EndpointLimiter::new(LimitSettings {
             max_in_flight: 2,
