@@ -48,6 +48,15 @@ impl ApiError {
         )
     }
 
+    /// Cloud Assistant's spelling of a missing instance (reference §3.4, §3.6).
+    pub fn assistant_instance_not_found(id: &str) -> Self {
+        Self::new(
+            404,
+            "InvalidInstance.NotFound",
+            format!("The specified instance does not exist ({id})."),
+        )
+    }
+
     pub fn disk_not_found(id: &str) -> Self {
         Self::new(
             404,

@@ -5,7 +5,7 @@ use base64::Engine as _;
 use serde_json::{json, Value};
 
 use super::paging::{limits, page};
-use super::Call;
+use super::{merge, Call};
 use crate::errors::{ApiError, ApiResult};
 use crate::world::cloud_assistant::{
     self as ca, Command, Invocation, InvokeInstance, SendFileInstance, SendFileTask,
@@ -13,13 +13,6 @@ use crate::world::cloud_assistant::{
 use crate::world::instances::OsType;
 use crate::world::ram::wildcard_match;
 use crate::world::tags::Tags;
-
-fn merge(mut body: Value, fields: serde_json::Map<String, Value>) -> Value {
-    if let Value::Object(m) = &mut body {
-        m.extend(fields);
-    }
-    body
-}
 
 fn plain(c: &Call, default_plain: bool) -> bool {
     match c.p.get("ContentEncoding") {
@@ -55,13 +48,7 @@ pub fn describe_cloud_assistant_status(c: &mut Call) -> ApiResult<Value> {
     }
     let os = c.p.get("OSType").map(str::to_ascii_lowercase);
     let reg = c.world.region_mut(&c.account, &region)?;
-    if let Some(missing) = ids.iter().find(|i| !reg.instances.contains_key(*i)) {
-        return Err(ApiError::new(
-            404,
-            "InvalidInstance.NotFound",
-            format!("The specified instance does not exist ({missing})."),
-        ));
-    }
+    reg.check_instances(ids.iter(), ApiError::assistant_instance_not_found)?;
     let items: Vec<_> = reg
         .instances
         .values()
@@ -83,13 +70,7 @@ pub fn install_cloud_assistant(c: &mut Call) -> ApiResult<Value> {
     let region = c.p.region()?.to_string();
     let ids = instance_ids(c, 50)?;
     let reg = c.world.region_mut(&c.account, &region)?;
-    if let Some(missing) = ids.iter().find(|i| !reg.instances.contains_key(*i)) {
-        return Err(ApiError::new(
-            404,
-            "InvalidInstance.NotFound",
-            format!("The specified instance does not exist ({missing})."),
-        ));
-    }
+    reg.check_instances(ids.iter(), ApiError::assistant_instance_not_found)?;
     for id in &ids {
         let inst = reg.instances.get_mut(id).expect("checked");
         if !inst.agent.installed {
@@ -351,13 +332,10 @@ fn launch(
     let os = valid_type(&cmd.kind)?;
     let reg = c.world.region_mut(&c.account, region)?;
     for id in &ids {
-        let inst = reg.instances.get(id).ok_or_else(|| {
-            ApiError::new(
-                404,
-                "InvalidInstance.NotFound",
-                format!("The specified instance does not exist ({id})."),
-            )
-        })?;
+        let inst = reg
+            .instances
+            .get(id)
+            .ok_or_else(|| ApiError::assistant_instance_not_found(id))?;
         if inst.os.os_type != os {
             return Err(ApiError::new(
                 403,
@@ -643,13 +621,7 @@ pub fn send_file(c: &mut Call) -> ApiResult<Value> {
     // Accepted and checked, not simulated: a file send never runs long enough to time out.
     c.p.u64("Timeout")?;
     let reg = c.world.region_mut(&c.account, &region)?;
-    if let Some(missing) = ids.iter().find(|i| !reg.instances.contains_key(*i)) {
-        return Err(ApiError::new(
-            404,
-            "InvalidInstance.NotFound",
-            format!("The specified instance does not exist ({missing})."),
-        ));
-    }
+    reg.check_instances(ids.iter(), ApiError::assistant_instance_not_found)?;
     let id = c.world.rng.assistant_id("f", &region);
     let task = SendFileTask {
         id: id.clone(),

@@ -3,18 +3,11 @@
 use serde_json::{json, Value};
 
 use super::paging::{limits, page, Limits};
-use super::Call;
+use super::{merge, Call};
 use crate::errors::{ApiError, ApiResult};
 use crate::world::instances;
 use crate::world::ram::wildcard_match;
 use crate::world::regions::REGIONS;
-
-fn merge(mut body: Value, fields: serde_json::Map<String, Value>) -> Value {
-    if let Value::Object(m) = &mut body {
-        m.extend(fields);
-    }
-    body
-}
 
 pub fn describe_regions(c: &mut Call) -> ApiResult<Value> {
     let en =
@@ -206,13 +199,14 @@ pub fn attach_instance_ram_role(c: &mut Call) -> ApiResult<Value> {
     }
     let role_name = r.name.clone();
     let reg = c.world.region_mut(&c.account, &region)?;
-    if let Some(missing) = ids.iter().find(|i| !reg.instances.contains_key(*i)) {
-        return Err(ApiError::new(
+    // The RAM-role APIs' own wording (reference §2.5).
+    reg.check_instances(ids.iter(), |id| {
+        ApiError::new(
             404,
             "InvalidInstanceId.NotFound",
-            format!("The specified instanceId does not exist ({missing})"),
-        ));
-    }
+            format!("The specified instanceId does not exist ({id})"),
+        )
+    })?;
     let mut results = Vec::new();
     let mut fail = 0;
     for id in &ids {
@@ -252,13 +246,14 @@ pub fn detach_instance_ram_role(c: &mut Call) -> ApiResult<Value> {
         return Err(ApiError::missing("InstanceIds"));
     }
     let reg = c.world.region_mut(&c.account, &region)?;
-    if let Some(missing) = ids.iter().find(|i| !reg.instances.contains_key(*i)) {
-        return Err(ApiError::new(
+    // The RAM-role APIs' own wording (reference §2.5).
+    reg.check_instances(ids.iter(), |id| {
+        ApiError::new(
             404,
             "InvalidInstanceId.NotFound",
-            format!("The specified instanceId does not exist ({missing})"),
-        ));
-    }
+            format!("The specified instanceId does not exist ({id})"),
+        )
+    })?;
     let mut results = Vec::new();
     let mut fail = 0;
     for id in &ids {

@@ -3,18 +3,11 @@
 use serde_json::{json, Value};
 
 use super::paging::{limits, page};
-use super::Call;
+use super::{merge, Call};
 use crate::errors::{ApiError, ApiResult};
 use crate::world::regions::Region;
 use crate::world::snapshots::{self, GroupRequest, Snapshot};
 use crate::world::tags::Tags;
-
-fn merge(mut body: Value, fields: serde_json::Map<String, Value>) -> Value {
-    if let Value::Object(m) = &mut body {
-        m.extend(fields);
-    }
-    body
-}
 
 fn u32_param(c: &Call, name: &str, range: std::ops::RangeInclusive<u64>) -> ApiResult<Option<u32>> {
     match c.p.u64(name)? {

@@ -66,6 +66,14 @@ impl Product {
     }
 }
 
+/// Add paging (or other top-level) fields to an answer body.
+fn merge(mut body: Value, fields: serde_json::Map<String, Value>) -> Value {
+    if let Value::Object(m) = &mut body {
+        m.extend(fields);
+    }
+    body
+}
+
 /// One authenticated call.
 pub struct Call<'w> {
     pub world: &'w mut World,

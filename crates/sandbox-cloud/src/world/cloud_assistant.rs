@@ -474,42 +474,19 @@ fn deliver(
     let Some(inv) = reg.invocations.get(invoke_id).cloned() else {
         return;
     };
+    let not_deliverable = match reg.instances.get(instance_id) {
+        None => Some("InstanceNotExists"),
+        Some(inst) if inst.status != "Running" => Some("InstanceNotRunning"),
+        Some(inst) if !inst.assistant_running() => Some("ClientNotRunning"),
+        Some(_) => None,
+    };
+    if let Some(code) = not_deliverable {
+        abort(world, account, region, invoke_id, instance_id, code, at);
+        return;
+    }
     let Some(inst) = reg.instances.get_mut(instance_id) else {
-        abort(
-            world,
-            account,
-            region,
-            invoke_id,
-            instance_id,
-            "InstanceNotExists",
-            at,
-        );
         return;
     };
-    if inst.status != "Running" {
-        abort(
-            world,
-            account,
-            region,
-            invoke_id,
-            instance_id,
-            "InstanceNotRunning",
-            at,
-        );
-        return;
-    }
-    if !inst.assistant_running() {
-        abort(
-            world,
-            account,
-            region,
-            invoke_id,
-            instance_id,
-            "ClientNotRunning",
-            at,
-        );
-        return;
-    }
     inst.agent.invocation_count += 1;
     inst.agent.last_invoked = Some(at);
     let mut values = inv.parameters.clone();

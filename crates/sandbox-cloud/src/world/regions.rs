@@ -99,6 +99,18 @@ impl Region {
         }
     }
 
+    /// The first id with no instance in this region, as the caller's error.
+    pub fn check_instances<'i>(
+        &self,
+        mut ids: impl Iterator<Item = &'i String>,
+        not_found: impl FnOnce(&str) -> ApiError,
+    ) -> Result<(), ApiError> {
+        match ids.find(|i| !self.instances.contains_key(*i)) {
+            Some(missing) => Err(not_found(missing)),
+            None => Ok(()),
+        }
+    }
+
     /// Disks attached to an instance, system disk first.
     pub fn disks_of(&self, instance_id: &str) -> Vec<&Disk> {
         let mut disks: Vec<&Disk> = self
