@@ -25,18 +25,7 @@ async fn env() -> Env {
 
 impl Env {
     async fn instance(&self, region: &str, name: &str) -> String {
-        let b = self
-            .c
-            .ok(
-                "DescribeInstances",
-                ECS,
-                &[("RegionId", region), ("InstanceName", name)],
-            )
-            .await;
-        b["Instances"]["Instance"][0]["InstanceId"]
-            .as_str()
-            .unwrap_or_else(|| panic!("no instance {name}"))
-            .to_string()
+        self.c.instance_id(region, name).await
     }
 
     async fn role(&self, doc: &str) {
@@ -305,8 +294,21 @@ impl Env {
         (group["Status"].as_str().unwrap().to_string(), tags)
     }
 
+    /// `GET /_sandbox/state/{what}` of the control API.
+    async fn state(&self, what: &str) -> Value {
+        let (status, body) = control(
+            self.sb.local_addr(),
+            "GET",
+            &format!("/_sandbox/state/{what}"),
+            None,
+        )
+        .await;
+        assert_eq!(status, 200, "{what}: {body}");
+        body
+    }
+
     async fn assert_thawed(&self) {
-        let (_, f) = control(self.sb.local_addr(), "GET", "/_sandbox/state/frozen", None).await;
+        let f = self.state("frozen").await;
         assert_eq!(f["frozen"], json!([]), "a guest was left frozen");
     }
 
@@ -405,7 +407,7 @@ async fn linux_full_flow_is_application_consistent() {
         .await;
     // Delivery, prescript, then the freeze: visible in the control API while it lasts.
     step(e.sb.local_addr(), 1.1).await;
-    let (_, frozen) = control(e.sb.local_addr(), "GET", "/_sandbox/state/frozen", None).await;
+    let frozen = e.state("frozen").await;
     assert_eq!(frozen["frozen"][0]["instance_id"], id.as_str(), "{frozen}");
     assert_eq!(frozen["frozen"][0]["mount_points"], json!(["/", "/data"]));
     let res = e.wait(r, &invoke).await;
@@ -453,24 +455,12 @@ async fn linux_full_flow_is_application_consistent() {
     assert_eq!(snaps["Snapshots"]["Snapshot"].as_array().unwrap().len(), 2);
     assert_eq!(snaps["Snapshots"]["Snapshot"][0]["RetentionDays"], 7);
     e.assert_thawed().await;
-    let (_, hist) = control(
-        e.sb.local_addr(),
-        "GET",
-        "/_sandbox/state/freeze-history",
-        None,
-    )
-    .await;
+    let hist = e.state("freeze-history").await;
     assert_eq!(hist["history"][0]["thaw_reason"], "completed");
     assert!(hist["history"][0]["frozen_at"].is_string());
     assert!(hist["history"][0]["thawed_at"].is_string());
     // The control API shows the group and the invocation.
-    let (_, groups) = control(
-        e.sb.local_addr(),
-        "GET",
-        "/_sandbox/state/snapshot-groups",
-        None,
-    )
-    .await;
+    let groups = e.state("snapshot-groups").await;
     let group = groups["snapshot_groups"]
         .as_array()
         .unwrap()
@@ -482,13 +472,7 @@ async fn linux_full_flow_is_application_consistent() {
         (Some(id.as_str()), Some("accomplished"))
     );
     assert_eq!(group["snapshots"][0]["tags"]["APPConsistent"], "True");
-    let (_, invs) = control(
-        e.sb.local_addr(),
-        "GET",
-        "/_sandbox/state/invocations",
-        None,
-    )
-    .await;
+    let invs = e.state("invocations").await;
     let inv = invs["invocations"]
         .as_array()
         .unwrap()
@@ -663,72 +647,58 @@ async fn ineligible_linux_instances_fail_with_an_explanation() {
         );
         e.assert_thawed().await;
     }
-    let (_, hist) = control(
-        e.sb.local_addr(),
-        "GET",
-        "/_sandbox/state/freeze-history",
-        None,
-    )
-    .await;
+    let hist = e.state("freeze-history").await;
     assert_eq!(hist["history"][0]["thaw_reason"], "freeze failed", "{hist}");
     // Excluding the offending disks makes the same instances work.
-    let id = e.instance("cn-hangzhou", "batch-efficiency-disk").await;
-    let disks =
-        e.c.ok(
-            "DescribeDisks",
-            ECS,
-            &[
-                ("RegionId", "cn-hangzhou"),
-                ("InstanceId", &id),
-                ("Category", "cloud_efficiency"),
-            ],
-        )
-        .await;
-    let bad = disks["Disks"]["Disk"][0]["DiskId"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let invoke = e
-        .invoke(
+    type Exclude<'a> = (&'a str, &'a str, (&'a str, &'a str), Option<usize>);
+    let excludes: &[Exclude] = &[
+        (
             "cn-hangzhou",
-            &id,
-            false,
-            json!({"RamRoleName": ROLE, "ExcludeDiskId": bad}),
+            "batch-efficiency-disk",
+            ("Category", "cloud_efficiency"),
             None,
-        )
-        .await;
-    let res = e.wait("cn-hangzhou", &invoke).await;
-    assert_eq!(res["ExitCode"], 0, "{res}");
-    let id = e.instance("cn-shanghai", "many-disks-centos79").await;
-    let disks =
-        e.c.ok(
-            "DescribeDisks",
-            ECS,
-            &[
-                ("RegionId", "cn-shanghai"),
-                ("InstanceId", &id),
-                ("DiskType", "data"),
-                ("MaxResults", "50"),
-            ],
-        )
-        .await;
-    let one = disks["Disks"]["Disk"][0]["DiskId"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let invoke = e
-        .invoke(
+        ),
+        (
             "cn-shanghai",
-            &id,
-            false,
-            json!({"RamRoleName": ROLE, "ExcludeDiskId": one}),
-            None,
-        )
-        .await;
-    let res = e.wait("cn-shanghai", &invoke).await;
-    assert_eq!(res["ExitCode"], 0, "{res}");
-    let (_, tags) = e.outcome("cn-shanghai", &res).await;
-    assert_eq!(tags.len(), 16);
+            "many-disks-centos79",
+            ("DiskType", "data"),
+            Some(16),
+        ),
+    ];
+    for (region, name, filter, snapshots) in excludes {
+        let id = e.instance(region, name).await;
+        let disks =
+            e.c.ok(
+                "DescribeDisks",
+                ECS,
+                &[
+                    ("RegionId", region),
+                    ("InstanceId", &id),
+                    *filter,
+                    ("MaxResults", "50"),
+                ],
+            )
+            .await;
+        let disk = disks["Disks"]["Disk"][0]["DiskId"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let invoke = e
+            .invoke(
+                region,
+                &id,
+                false,
+                json!({"RamRoleName": ROLE, "ExcludeDiskId": disk}),
+                None,
+            )
+            .await;
+        let res = e.wait(region, &invoke).await;
+        assert_eq!(res["ExitCode"], 0, "{name}: {res}");
+        if let Some(n) = snapshots {
+            let (_, tags) = e.outcome(region, &res).await;
+            assert_eq!(tags.len(), *n, "{name}");
+        }
+    }
     e.sb.shutdown().await;
 }
 
@@ -793,13 +763,7 @@ async fn ram_role_problems_fail_before_anything_is_frozen() {
         "Parameter.NotMatched",
     )
     .await;
-    let (_, hist) = control(
-        e.sb.local_addr(),
-        "GET",
-        "/_sandbox/state/freeze-history",
-        None,
-    )
-    .await;
+    let hist = e.state("freeze-history").await;
     assert_eq!(hist["history"], json!([]));
     e.sb.shutdown().await;
 }
@@ -923,7 +887,7 @@ async fn timeouts_never_leave_a_guest_frozen() {
         )
         .await;
     step(e.sb.local_addr(), 10.0).await;
-    let (_, frozen) = control(e.sb.local_addr(), "GET", "/_sandbox/state/frozen", None).await;
+    let frozen = e.state("frozen").await;
     assert_eq!(frozen["frozen"].as_array().unwrap().len(), 1);
     let res = e.wait(r, &invoke).await;
     assert_eq!(res["ExitCode"], 8, "{res}");
@@ -932,13 +896,7 @@ async fn timeouts_never_leave_a_guest_frozen() {
         .unwrap()
         .contains("Timedout to receive Thaw from parent process"));
     e.assert_thawed().await;
-    let (_, hist) = control(
-        e.sb.local_addr(),
-        "GET",
-        "/_sandbox/state/freeze-history",
-        None,
-    )
-    .await;
+    let hist = e.state("freeze-history").await;
     let last = hist["history"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["thaw_reason"], "freeze timeout");
     e.sb.shutdown().await;
@@ -962,7 +920,7 @@ async fn stopping_an_instance_mid_freeze_thaws_it_and_interrupts_the_run() {
         .invoke(r, &id, false, json!({"RamRoleName": ROLE}), None)
         .await;
     step(e.sb.local_addr(), 2.0).await;
-    let (_, frozen) = control(e.sb.local_addr(), "GET", "/_sandbox/state/frozen", None).await;
+    let frozen = e.state("frozen").await;
     assert_eq!(frozen["frozen"][0]["instance_id"], id.as_str(), "{frozen}");
     e.c.ok("StopInstance", ECS, &[("RegionId", r), ("InstanceId", &id)])
         .await;
@@ -974,23 +932,11 @@ async fn stopping_an_instance_mid_freeze_thaws_it_and_interrupts_the_run() {
         "the command execution has been interrupted"
     );
     e.assert_thawed().await;
-    let (_, hist) = control(
-        e.sb.local_addr(),
-        "GET",
-        "/_sandbox/state/freeze-history",
-        None,
-    )
-    .await;
+    let hist = e.state("freeze-history").await;
     assert_eq!(hist["history"][0]["thaw_reason"], "instance stopped");
     // Nothing the interrupted run had scheduled happens later.
     step(e.sb.local_addr(), 60.0).await;
-    let (_, groups) = control(
-        e.sb.local_addr(),
-        "GET",
-        "/_sandbox/state/snapshot-groups",
-        None,
-    )
-    .await;
+    let groups = e.state("snapshot-groups").await;
     assert_eq!(groups["snapshot_groups"], json!([]), "{groups}");
     e.sb.shutdown().await;
 }

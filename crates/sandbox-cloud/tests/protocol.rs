@@ -489,19 +489,7 @@ async fn faults_throttle_fail_and_drop_and_client_tokens_make_retries_safe() {
         Some(json!({"action": "RunCommand", "drop_after_apply_next": 1})),
     )
     .await;
-    let id = c
-        .ok(
-            "DescribeInstances",
-            ECS,
-            &[
-                ("RegionId", "cn-hangzhou"),
-                ("InstanceName", "app-centos79-mysql"),
-            ],
-        )
-        .await["Instances"]["Instance"][0]["InstanceId"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = c.instance_id("cn-hangzhou", "app-centos79-mysql").await;
     let params = [
         ("RegionId", "cn-hangzhou"),
         ("Type", "RunShellScript"),
@@ -645,16 +633,7 @@ async fn instance_state_snapshot_groups_and_rollback() {
     let sb = support::sandbox().await;
     let c = Client::new(&sb, ADMIN);
     let r = "cn-hangzhou";
-    let id = c
-        .ok(
-            "DescribeInstances",
-            ECS,
-            &[("RegionId", r), ("InstanceName", "app-centos79-mysql")],
-        )
-        .await["Instances"]["Instance"][0]["InstanceId"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = c.instance_id(r, "app-centos79-mysql").await;
     let g = c
         .ok(
             "CreateSnapshotGroup",
@@ -866,16 +845,7 @@ async fn detach_role_delete_command_untag_and_get_policy() {
     let sb = support::sandbox().await;
     let c = Client::new(&sb, ADMIN);
     let r = "cn-shanghai";
-    let id = c
-        .ok(
-            "DescribeInstances",
-            ECS,
-            &[("RegionId", r), ("InstanceName", "other-role-alinux3")],
-        )
-        .await["Instances"]["Instance"][0]["InstanceId"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = c.instance_id(r, "other-role-alinux3").await;
     let ids = json!([&id]).to_string();
     let detach = |role: Option<&'static str>| {
         let (c, ids) = (c.clone(), ids.clone());
@@ -1020,16 +990,7 @@ async fn send_file_validates_like_the_agent() {
     let sb = support::sandbox().await;
     let c = Client::new(&sb, ADMIN);
     let r = "cn-hangzhou";
-    let id = c
-        .ok(
-            "DescribeInstances",
-            ECS,
-            &[("RegionId", r), ("InstanceName", "app-centos79-mysql")],
-        )
-        .await["Instances"]["Instance"][0]["InstanceId"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = c.instance_id(r, "app-centos79-mysql").await;
     let base = |mode: &'static str, owner: &'static str, overwrite: &'static str| {
         vec![
             ("RegionId", r),

@@ -295,6 +295,21 @@ impl Client {
         body
     }
 
+    /// The id of a demo instance, by name.
+    pub async fn instance_id(&self, region: &str, name: &str) -> String {
+        let b = self
+            .ok(
+                "DescribeInstances",
+                ECS,
+                &[("RegionId", region), ("InstanceName", name)],
+            )
+            .await;
+        b["Instances"]["Instance"][0]["InstanceId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no instance {name} in {region}"))
+            .to_string()
+    }
+
     /// A call that must fail with this code.
     pub async fn err(
         &self,
