@@ -604,6 +604,44 @@ async fn plugin_via_run_command_with_good_scripts_is_application_consistent() {
     e.sb.shutdown().await;
 }
 
+#[tokio::test]
+async fn a_failing_thaw_script_falls_back_to_file_system_consistent() {
+    let e = env().await;
+    e.role(POLICY_DOC).await;
+    let r = "ap-southeast-1";
+    let id = e.instance(r, "sg-ubuntu2204-web").await;
+    e.attach(r, &id).await;
+    let (s, _) = control(
+        e.sb.local_addr(),
+        "POST",
+        &format!("/_sandbox/instances/{id}/guest"),
+        Some(json!({"postscript": "fails"})),
+    )
+    .await;
+    assert_eq!(s, 200);
+    let res = e
+        .run_plugin(
+            r,
+            &id,
+            &format!("--RamRoleName={ROLE} -EnableFsFreeze=true -PreScriptPath=/tmp/prescript.sh -PostScriptPath=/tmp/postscript.sh"),
+        )
+        .await;
+    assert_eq!(res["ExitCode"], 0, "{res}");
+    let out = res["Output"].as_str().unwrap();
+    assert!(
+        out.contains("Run postscript /tmp/postscript.sh failed"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Take FsConsistent snapshots successfully"),
+        "{out}"
+    );
+    let (_, tags) = e.outcome(r, &res).await;
+    assert!(all(&tags, "FsConsistent:True"), "{tags:?}");
+    e.assert_thawed().await;
+    e.sb.shutdown().await;
+}
+
 /// Plugin failures: non-zero exit, explaining output, no frozen guest.
 #[tokio::test]
 async fn ineligible_linux_instances_fail_with_an_explanation() {

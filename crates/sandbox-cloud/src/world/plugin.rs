@@ -767,7 +767,10 @@ pub fn start(
         return;
     }
 
-    let post_ms = if linux && app {
+    // The thaw script runs after the snapshots exist but before they are tagged: when it
+    // fails, the application's state is not vouched for, so the run falls back to
+    // FsConsistent like every other script failure (issue 4's rule).
+    let (post_ms, post_ok) = if linux && app {
         let r = simulate_script(&inst.guest, &p.post_script, false, p.timeout_secs);
         let path = p.post_script.clone();
         let r2 = r.clone();
@@ -780,21 +783,21 @@ pub fn start(
                     at,
                     "WARN",
                     &format!(
-                        "Run postscript {path} failed, exit code {}: {}",
+                        "Run postscript {path} failed, exit code {}: {}; take FsConsistent snapshots",
                         r2.exit_code,
                         r2.output.replace('\n', " | ")
                     ),
                 );
             }
         });
-        r.duration_ms
+        (r.duration_ms, r.exit_code == 0)
     } else {
-        0
+        (0, true)
     };
     let t_tag = t_thaw + post_ms + 150;
     let tag = if !freeze_on {
         None
-    } else if app {
+    } else if app && post_ok {
         Some("APPConsistent")
     } else {
         Some("FsConsistent")
