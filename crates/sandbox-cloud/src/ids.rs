@@ -55,7 +55,7 @@ impl Rng {
             .collect()
     }
 
-    /// `XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX`.
+    /// `473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E` (8-4-4-4-12 uppercase hex).
     pub fn request_id(&mut self) -> String {
         format!(
             "{}-{}-{}-{}-{}",
