@@ -1,7 +1,8 @@
 //! The OS keyring, for real: the Secret Service of a throwaway, unlocked gnome-keyring.
 //! Tests that use it run only when APPSNAP_KEYRING_TESTS=1, i.e. inside
 //! `scripts/with-keyring.sh` (a private D-Bus session whose gnome-keyring keeps its files
-//! under `$XDG_DATA_HOME/keyrings`); otherwise each says why it skipped.
+//! under `$XDG_DATA_HOME/keyrings`). Otherwise, on a developer's machine each says why it
+//! skipped; in CI (`CI` set) each fails, so a plain `cargo test` there is never a false green.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -12,12 +13,43 @@ use acs_openapi::credentials::{
 };
 use acs_openapi::{CredentialsError, Sensitive};
 
-fn enabled() -> bool {
-    if std::env::var("APPSNAP_KEYRING_TESTS").as_deref() == Ok("1") {
-        true
+/// Whether the keyring tests run; `Err` (the test fails with it) when they cannot run in CI.
+fn gate(keyring_tests: Option<&str>, ci: Option<&str>) -> Result<bool, String> {
+    const HOW: &str = "run under scripts/with-keyring.sh (sets APPSNAP_KEYRING_TESTS=1)";
+    if keyring_tests == Some("1") {
+        return Ok(true);
+    }
+    // CI=false (or empty) is what some runners set to say "not CI".
+    let in_ci = ci.is_some_and(|v| !v.is_empty() && !v.eq_ignore_ascii_case("false") && v != "0");
+    if in_ci {
+        Err(format!(
+            "CI is set but APPSNAP_KEYRING_TESTS is not 1: the OS keyring tests would be skipped; {HOW}"
+        ))
     } else {
-        eprintln!("skipped: run under scripts/with-keyring.sh (sets APPSNAP_KEYRING_TESTS=1)");
-        false
+        eprintln!("skipped: {HOW}");
+        Ok(false)
+    }
+}
+
+fn enabled() -> bool {
+    let var = |name| std::env::var(name).ok();
+    gate(
+        var("APPSNAP_KEYRING_TESTS").as_deref(),
+        var("CI").as_deref(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn the_gate_skips_on_a_developer_machine_and_fails_in_ci() {
+    assert_eq!(gate(Some("1"), Some("true")), Ok(true));
+    assert_eq!(gate(Some("1"), None), Ok(true));
+    assert_eq!(gate(None, None), Ok(false));
+    assert_eq!(gate(Some("0"), Some("false")), Ok(false));
+    for ci in ["true", "1", "yes"] {
+        let err = gate(None, Some(ci)).unwrap_err();
+        assert!(err.contains("scripts/with-keyring.sh"), "{err}");
+        assert!(gate(Some("0"), Some(ci)).is_err());
     }
 }
 
