@@ -955,6 +955,27 @@ async fn detach_role_delete_command_untag_and_get_policy() {
         "MissingParameter",
     )
     .await;
+    // Neither TagKey.N nor All=true: an error naming TagKey.N, and no tag removed.
+    c.ok(
+        "TagResources",
+        ECS,
+        &on(&[("Tag.1.Key", "team"), ("Tag.1.Value", "db")]),
+    )
+    .await;
+    for extra in [&[][..], &[("All", "false")][..]] {
+        let (status, body) = c
+            .err("UntagResources", ECS, &on(extra), "MissingParameter")
+            .await;
+        assert_eq!(status, 400);
+        assert!(
+            body["Message"].as_str().unwrap().contains("TagKey.N"),
+            "{body}"
+        );
+    }
+    assert_eq!(
+        keys(c.ok("ListTagResources", ECS, &on(&[])).await),
+        ["team"]
+    );
 
     let doc = r#"{"Version":"1","Statement":[{"Effect":"Allow","Action":["ecs:DescribeDisks"],"Resource":["*"]}]}"#;
     c.ok(

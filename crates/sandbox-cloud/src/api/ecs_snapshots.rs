@@ -256,6 +256,11 @@ pub fn untag_resources(c: &mut Call) -> ApiResult<Value> {
     let ids = resource_ids(c)?;
     let keys = c.p.list("TagKey");
     let all = c.p.bool("All", false)?;
+    // Nothing to remove is a mistake, not a silent success (sandbox-chosen code: the
+    // reference documents `MissingParameter` generally, not for this call).
+    if keys.is_empty() && !all {
+        return Err(ApiError::missing("TagKey.N"));
+    }
     let reg = c.world.region_mut(&c.account, &region)?;
     check_resources(reg, &kind, &ids)?;
     for id in &ids {
