@@ -618,8 +618,8 @@ pub fn send_file(c: &mut Call) -> ApiResult<Value> {
         ));
     }
     let overwrite = c.p.bool("Overwrite", false)?;
-    // Accepted and checked, not simulated: a file send never runs long enough to time out.
-    c.p.u64("Timeout")?;
+    // How long delivery may wait for the agent; values under 10 are raised to 10 (§3.13).
+    let timeout = c.p.u64("Timeout")?.unwrap_or(60).max(10);
     let reg = c.world.region_mut(&c.account, &region)?;
     reg.check_instances(ids.iter(), ApiError::assistant_instance_not_found)?;
     let id = c.world.rng.assistant_id("f", &region);
@@ -635,6 +635,7 @@ pub fn send_file(c: &mut Call) -> ApiResult<Value> {
         group,
         overwrite,
         target_dir: target,
+        timeout,
         creation_time: c.now,
         tags: Tags(c.p.tags("Tag")),
         instances: ids

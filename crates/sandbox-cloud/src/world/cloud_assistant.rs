@@ -643,6 +643,8 @@ pub struct SendFileTask {
     pub group: String,
     pub overwrite: bool,
     pub target_dir: String,
+    /// Seconds the file may wait for delivery (`Timeout`, default 60, at least 10).
+    pub timeout: u64,
     pub creation_time: SimTime,
     pub tags: Tags,
     pub instances: Vec<SendFileInstance>,
@@ -695,6 +697,16 @@ impl SendFileTask {
     }
 }
 
+/// Time the agent takes to write a delivered file (Running → Success/Failed).
+pub const FILE_WRITE_MS: SimTime = 200;
+/// How often an undelivered file send retries while the agent is unreachable.
+pub const FILE_RETRY_MS: SimTime = 1_000;
+
+/// Schedule delivery of a file send already stored in the region: each instance moves
+/// Pending → Running (agent picked it up, after [`DELIVERY_MS`]) → Success/Failed (file
+/// written, [`FILE_WRITE_MS`] later). While the agent is unreachable the instance stays
+/// Pending; if it is still undelivered when the request's `Timeout` runs out it ends
+/// `Aborted` with `DeliveryTimeout` (sandbox-chosen, see README).
 pub fn start_send_file(
     world: &mut World,
     account: &str,
@@ -702,46 +714,107 @@ pub fn start_send_file(
     invoke_id: &str,
     now: SimTime,
 ) {
-    let (a, r, t) = (
+    let Some(task) = world
+        .region_mut(account, region)
+        .ok()
+        .and_then(|reg| reg.send_files.get(invoke_id))
+    else {
+        return;
+    };
+    let deadline = now + task.timeout as SimTime * 1000;
+    let ids: Vec<String> = task
+        .instances
+        .iter()
+        .map(|i| i.instance_id.clone())
+        .collect();
+    for iid in ids {
+        schedule_file_delivery(
+            world,
+            account,
+            region,
+            invoke_id,
+            &iid,
+            now + DELIVERY_MS,
+            deadline,
+        );
+    }
+}
+
+fn schedule_file_delivery(
+    world: &mut World,
+    account: &str,
+    region: &str,
+    invoke_id: &str,
+    instance_id: &str,
+    at: SimTime,
+    deadline: SimTime,
+) {
+    let (a, r, t, i) = (
         account.to_string(),
         region.to_string(),
         invoke_id.to_string(),
+        instance_id.to_string(),
     );
-    world.schedule(now + DELIVERY_MS, move |w, at| {
-        deliver_file(w, &a, &r, &t, at)
+    world.schedule(at.min(deadline), move |w, at| {
+        deliver_file(w, &a, &r, &t, &i, at, deadline)
     });
 }
 
-fn deliver_file(world: &mut World, account: &str, region: &str, invoke_id: &str, at: SimTime) {
-    let Ok(reg) = world.region_mut(account, region) else {
-        return;
-    };
-    let Some(mut task) = reg.send_files.get(invoke_id).cloned() else {
-        return;
-    };
-    let spec = task.clone();
-    for fi in &mut task.instances {
-        fi.start_time = Some(at);
-        fi.update_time = at;
-        fi.finish_time = Some(at + 200);
-        let outcome = match reg.instances.get_mut(&fi.instance_id) {
-            None => Err((
-                "Failed",
-                "InstanceNotExists",
-                "the specified instance does not exists",
-            )),
-            Some(inst) if inst.status != "Running" => Err((
-                "Aborted",
-                "InstanceNotRunning",
-                "the instance is not running when create task",
-            )),
-            Some(inst) if !inst.assistant_running() => Err((
-                "Aborted",
-                "ClientNotRunning",
-                "the aliyun service is not running on the instance",
-            )),
-            Some(inst) => write_into_guest(inst, &spec, at),
-        };
+fn send_file_instance<'w>(
+    world: &'w mut World,
+    account: &str,
+    region: &str,
+    invoke_id: &str,
+    instance_id: &str,
+) -> Option<&'w mut SendFileInstance> {
+    world
+        .region_mut(account, region)
+        .ok()?
+        .send_files
+        .get_mut(invoke_id)?
+        .instances
+        .iter_mut()
+        .find(|i| i.instance_id == instance_id)
+}
+
+/// Why an instance cannot take a file right now.
+fn file_target_problem(
+    world: &mut World,
+    account: &str,
+    region: &str,
+    instance_id: &str,
+) -> Option<FileError> {
+    let reg = world.region_mut(account, region).ok()?;
+    match reg.instances.get(instance_id) {
+        None => Some((
+            "Failed",
+            "InstanceNotExists",
+            error_info("InstanceNotExists"),
+        )),
+        Some(inst) if inst.status != "Running" => Some((
+            "Aborted",
+            "InstanceNotRunning",
+            error_info("InstanceNotRunning"),
+        )),
+        Some(inst) if !inst.assistant_running() => Some((
+            "Aborted",
+            "ClientNotRunning",
+            error_info("ClientNotRunning"),
+        )),
+        Some(_) => None,
+    }
+}
+
+fn end_file_instance(
+    world: &mut World,
+    account: &str,
+    region: &str,
+    invoke_id: &str,
+    instance_id: &str,
+    outcome: Result<(), FileError>,
+    at: SimTime,
+) {
+    if let Some(fi) = send_file_instance(world, account, region, invoke_id, instance_id) {
         match outcome {
             Ok(()) => fi.status = "Success".into(),
             Err((status, code, info)) => {
@@ -750,8 +823,115 @@ fn deliver_file(world: &mut World, account: &str, region: &str, invoke_id: &str,
                 fi.error_info = info.into();
             }
         }
+        fi.finish_time = Some(at);
+        fi.update_time = at;
     }
-    reg.send_files.insert(invoke_id.to_string(), task);
+}
+
+fn deliver_file(
+    world: &mut World,
+    account: &str,
+    region: &str,
+    invoke_id: &str,
+    instance_id: &str,
+    at: SimTime,
+    deadline: SimTime,
+) {
+    if send_file_instance(world, account, region, invoke_id, instance_id)
+        .is_none_or(|fi| fi.status != "Pending")
+    {
+        return;
+    }
+    match file_target_problem(world, account, region, instance_id) {
+        // The agent cannot pick the file up (yet): wait for it until the timeout.
+        Some((_, "ClientNotRunning", _)) if at < deadline => {
+            schedule_file_delivery(
+                world,
+                account,
+                region,
+                invoke_id,
+                instance_id,
+                at + FILE_RETRY_MS,
+                deadline,
+            );
+        }
+        Some((_, "ClientNotRunning", _)) => {
+            let timeout = ("Aborted", "DeliveryTimeout", error_info("DeliveryTimeout"));
+            end_file_instance(
+                world,
+                account,
+                region,
+                invoke_id,
+                instance_id,
+                Err(timeout),
+                at,
+            );
+        }
+        Some(problem) => {
+            end_file_instance(
+                world,
+                account,
+                region,
+                invoke_id,
+                instance_id,
+                Err(problem),
+                at,
+            );
+        }
+        None => {
+            if let Some(fi) = send_file_instance(world, account, region, invoke_id, instance_id) {
+                fi.status = "Running".into();
+                fi.start_time = Some(at);
+                fi.update_time = at;
+            }
+            let (a, r, t, i) = (
+                account.to_string(),
+                region.to_string(),
+                invoke_id.to_string(),
+                instance_id.to_string(),
+            );
+            world.schedule(at + FILE_WRITE_MS, move |w, at| {
+                write_file(w, &a, &r, &t, &i, at)
+            });
+        }
+    }
+}
+
+/// The agent writes the delivered file; the file-level checks happen here, as in the agent.
+fn write_file(
+    world: &mut World,
+    account: &str,
+    region: &str,
+    invoke_id: &str,
+    instance_id: &str,
+    at: SimTime,
+) {
+    if send_file_instance(world, account, region, invoke_id, instance_id)
+        .is_none_or(|fi| fi.status != "Running")
+    {
+        return;
+    }
+    let outcome = match file_target_problem(world, account, region, instance_id) {
+        // The instance stopped (or its agent went away) while the file was being written.
+        Some(_) => Err((
+            "Failed",
+            "FileCreateFail",
+            "Unexpected error during creating",
+        )),
+        None => {
+            let Ok(reg) = world.region_mut(account, region) else {
+                return;
+            };
+            let (Some(task), Some(inst)) = (
+                reg.send_files.get(invoke_id),
+                reg.instances.get_mut(instance_id),
+            ) else {
+                return;
+            };
+            write_into_guest(inst, task, at)
+        }
+    };
+    end_file_instance(world, account, region, invoke_id, instance_id, outcome, at);
 }
 
 type FileError = (&'static str, &'static str, &'static str);
