@@ -360,7 +360,9 @@ impl Client {
             .bytes()
             .await
             .map_err(|e| self.send_error(request.action, &host, e))?;
-        let result = parse_reply(request.action, status, &headers, &body);
+        let secrets: Vec<&str> = token.into_iter().chain([secret.as_str()]).collect();
+        let result = parse_reply(request.action, status, &headers, &body)
+            .map_err(|e| e.redact_secrets(&secrets));
         let request_id = match &result {
             Ok(v) => reply_request_id(v),
             Err(e) => e.request_id().map(str::to_string),

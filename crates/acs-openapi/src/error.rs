@@ -68,6 +68,37 @@ fn request_id_suffix(id: &Option<String>) -> String {
 }
 
 impl AcsError {
+    /// The same error with every form of each secret (raw, percent-encoded once or twice)
+    /// replaced by `***` in the text that came from the server. A `SignatureDoesNotMatch`
+    /// reply quotes the server's string to sign, which for RPC v1 holds the SecurityToken.
+    pub(crate) fn redact_secrets(self, secrets: &[&str]) -> Self {
+        let clean = |mut text: String| {
+            for secret in secrets {
+                text = crate::signing::redact(&text, secret);
+            }
+            text
+        };
+        match self {
+            Self::Service(mut e) => {
+                e.message = clean(std::mem::take(&mut e.message));
+                e.recommend = e.recommend.take().map(clean);
+                Self::Service(e)
+            }
+            Self::Unparseable {
+                action,
+                http_status,
+                request_id,
+                message,
+            } => Self::Unparseable {
+                action,
+                http_status,
+                request_id,
+                message: clean(message),
+            },
+            other => other,
+        }
+    }
+
     /// The cloud's RequestId, when a reply carried one.
     pub fn request_id(&self) -> Option<&str> {
         match self {
