@@ -71,4 +71,23 @@ describe("desktop shell", () => {
       }
     });
   }
+
+  it("switches to the dark theme and back", async () => {
+    await byTestId(browser, "nav-settings").click();
+    const root = await browser.$("[data-theme]");
+    await byTestId(browser, "theme-dark").click();
+    await root.waitUntil(async () => (await root.getAttribute("data-theme")) === "dark", {
+      timeout: 5000,
+      timeoutMsg: "theme did not switch to dark",
+    });
+    await screenshot(browser, "en-US-settings-dark");
+    await byTestId(browser, "nav-instances").click();
+    await screenshot(browser, "en-US-instances-dark");
+    await byTestId(browser, "nav-settings").click();
+    await byTestId(browser, "theme-light").click();
+    await root.waitUntil(async () => (await root.getAttribute("data-theme")) === "light", {
+      timeout: 5000,
+      timeoutMsg: "theme did not switch back to light",
+    });
+  });
 });
