@@ -3,6 +3,7 @@
 
 mod cloud_cmd;
 mod output;
+mod profile_cmd;
 mod sandbox_cmd;
 
 use std::process::ExitCode;
@@ -32,6 +33,9 @@ enum Command {
     Regions,
     /// The ECS instances in a region (needs --region).
     Instances,
+    /// Saved profiles: settings in the config directory, AccessKeys in the OS keyring.
+    #[command(subcommand)]
+    Profile(profile_cmd::ProfileCommand),
     /// The local sandbox cloud: serve it, or print its demo keys.
     #[command(subcommand)]
     Sandbox(sandbox_cmd::SandboxCommand),
@@ -53,6 +57,8 @@ fn main() -> ExitCode {
             Command::Regions => cloud_cmd::regions(&cli.global).await,
             Command::Instances => cloud_cmd::instances(&cli.global).await,
             Command::Sandbox(cmd) => sandbox_cmd::run(cmd.with_output(cli.global.output)).await,
+            // Local work on a file and the OS keyring; nothing else runs meanwhile.
+            Command::Profile(cmd) => profile_cmd::run(cmd, &cli.global),
         }
     })
 }
