@@ -39,10 +39,15 @@ test: deps-test ui lint rust-test ui-test bindings-check sdk-compat e2e
 
 lint: ui
 	cargo fmt --all -- --check
+	node scripts/check-layers.mjs
 	cargo clippy --workspace --all-targets $(APP_FEATURES) -- -D warnings
 
 rust-test: ui
-	scripts/with-keyring.sh cargo nextest run --workspace $(APP_FEATURES) --no-fail-fast
+	if command -v cargo-nextest >/dev/null; then \
+	  scripts/with-keyring.sh cargo nextest run --workspace $(APP_FEATURES) --no-fail-fast; \
+	else \
+	  scripts/with-keyring.sh cargo test --workspace $(APP_FEATURES) --no-fail-fast --lib --bins --tests; \
+	fi
 	cargo test --workspace --doc
 
 ui-test:
