@@ -54,4 +54,19 @@ describe("translation catalogues", () => {
     expect(catalogues["zh-CN"].get("nav.instances")).toBe("实例");
     expect(catalogues["zh-CN"].get("nav.settings")).not.toBe(catalogues["en-US"].get("nav.settings"));
   });
+
+  // The console's own words (../shared/reference/glossary.md), so admins meet the terms
+  // they know in either language. [catalogue key, zh-CN terms, en-US terms]
+  const GLOSSARY: [string, string[], string[]][] = [
+    ["screens.ram.description", ["RAM角色", "可信实体为阿里云服务", "自定义权限策略", "授予实例RAM角色"], ["RAM role", "trusted entity", "custom policy", "attach the RAM role"]],
+    ["screens.instances.description", ["地域", "ESSD云盘", "云助手客户端", "RAM角色"], ["region", "ESSD", "Cloud Assistant Agent", "RAM role"]],
+    ["screens.scripts.description", ["应用冻结脚本", "应用解冻脚本", "云助手", "/tmp/prescript.sh", "/tmp/postscript.sh"], ["freeze script", "thaw script", "Cloud Assistant", "/tmp/prescript.sh", "/tmp/postscript.sh"]],
+    ["screens.results.description", ["命令ID", "命令执行ID", "退出码", "回显信息", "实例快照", "云盘快照", "APPConsistent:True", "FsConsistent:True"], ["command ID", "invocation ID", "exit code", "output", "instance snapshot", "disk snapshot", "APPConsistent:True", "FsConsistent:True"]],
+    ["screens.history.description", ["回滚云盘"], ["roll back disk"]],
+  ];
+
+  it.each(GLOSSARY)("%s uses the glossary's words", (key, zh, en) => {
+    for (const term of zh) expect(catalogues["zh-CN"].get(key), term).toContain(term);
+    for (const term of en) expect(catalogues["en-US"].get(key), term).toContain(term);
+  });
 });
