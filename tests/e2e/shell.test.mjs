@@ -1,6 +1,8 @@
 // The desktop shell: it opens, navigates every screen, switches language, reports the sandbox.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { byTestId, openApp, screenshot, waitForText } from "./session.mjs";
 
 const SCREENS = ["profiles", "ram", "instances", "scripts", "results", "history", "settings"];
@@ -48,6 +50,23 @@ describe("desktop shell", () => {
     const body = await reply.json();
     assert.ok(reply.status >= 400, `unsigned call answered ${reply.status}`);
     assert.ok(body.Code && body.RequestId, `not an Alibaba error: ${JSON.stringify(body)}`);
+  });
+
+  it("logs to a rotating file in the platform log dir of the throwaway XDG data dir", async () => {
+    const app = await browser.executeAsync((done) => {
+      window.__TAURI_INTERNALS__.invoke("app_status").then(done, (e) => done({ error: e }));
+    });
+    // run.sh points XDG_DATA_HOME at a scratch dir; the app must log there, not in ~.
+    assert.equal(app.logDir, join(process.env.XDG_DATA_HOME, "com.appsnap.desktop", "logs"));
+    let text = "";
+    const deadline = Date.now() + 10000;
+    while (!text.includes("sandbox cloud started") && Date.now() < deadline) {
+      // The writer is non-blocking: give it a moment to flush.
+      await new Promise((r) => setTimeout(r, 200));
+      const files = readdirSync(app.logDir).filter((f) => /^appsnap\..*log$/.test(f));
+      text = files.map((f) => readFileSync(join(app.logDir, f), "utf8")).join("");
+    }
+    assert.match(text, /sandbox cloud started/, `log files in ${app.logDir} lack the start line`);
   });
 
   for (const lang of ["zh-CN", "en-US"]) {
