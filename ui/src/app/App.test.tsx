@@ -137,6 +137,16 @@ describe("App", () => {
     await waitFor(() => expect(sandboxState()).toBe("running"));
   });
 
+  it("subscribes to sandbox events before it asks for the status", async () => {
+    invokeMock.mockResolvedValue(STATUS);
+    start();
+    await waitFor(() => expect(invokeMock).toHaveBeenCalledWith("app_status", undefined));
+    const subscribed = listenMock.mock.invocationCallOrder[0];
+    const asked = invokeMock.mock.invocationCallOrder[0];
+    expect(subscribed).toBeDefined();
+    expect(subscribed!).toBeLessThan(asked!);
+  });
+
   it("refetches when an event arrives before the first status", async () => {
     let resolveFirst: (s: AppStatus) => void = () => {};
     invokeMock.mockImplementationOnce(() => new Promise((resolve) => (resolveFirst = resolve as never)));
