@@ -68,16 +68,9 @@ install_npm() {
     say "npm packages: up to date"
   else
     say "npm ci"
-    # Some registry mirrors serve only this platform's builds of packages such as
-    # @tauri-apps/cli, so the lockfile cannot list the others and `npm ci` calls it out
-    # of sync; `npm install` then installs the same locked versions.
-    local log; log=$(mktemp)
-    if ! npm ci --no-audit --no-fund >"$log" 2>&1; then
-      grep -q EUSAGE "$log" || { cat "$log"; rm -f "$log"; return 1; }
-      say "npm ci refused the lockfile (other platforms' builds missing); npm install instead"
-      npm install --no-audit --no-fund
-    fi
-    rm -f "$log"
+    # The lockfile lists every platform's optional builds (e.g. @tauri-apps/cli's), so
+    # `npm ci` accepts it everywhere and a run never rewrites it.
+    npm ci --no-audit --no-fund
   fi
 }
 
