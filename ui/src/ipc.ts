@@ -13,6 +13,8 @@ export const ERROR_CODES = [
   "NotFound",
   "Conflict",
   "Cloud",
+  "KeyringUnavailable",
+  "Cancelled",
   "Internal",
 ] as const satisfies readonly ErrorCode[];
 

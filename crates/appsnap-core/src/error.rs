@@ -25,6 +25,10 @@ pub enum ErrorCode {
     Conflict,
     /// Any other error the cloud returned.
     Cloud,
+    /// The OS keyring is locked, missing or refused the operation.
+    KeyringUnavailable,
+    /// The user stopped the work before it finished.
+    Cancelled,
     /// A bug or an unexpected local failure.
     Internal,
 }
@@ -58,6 +62,10 @@ impl AppError {
 
     pub fn invalid_input(message: impl Into<String>) -> Self {
         Self::new(ErrorCode::InvalidInput, message)
+    }
+
+    pub fn cancelled() -> Self {
+        Self::new(ErrorCode::Cancelled, "stopped at the user's request")
     }
 
     pub fn internal(message: impl Into<String>) -> Self {

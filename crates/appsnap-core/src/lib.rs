@@ -2,6 +2,7 @@
 
 pub mod error;
 pub mod profiles;
+pub mod progress;
 pub mod status;
 
 pub use error::{AppError, ErrorCode};

@@ -3,4 +3,4 @@
 /**
  * What kind of failure this is: small and stable, so the UI can branch on it.
  */
-export type ErrorCode = "InvalidInput" | "AuthFailed" | "PermissionDenied" | "Throttled" | "Network" | "NotFound" | "Conflict" | "Cloud" | "Internal";
+export type ErrorCode = "InvalidInput" | "AuthFailed" | "PermissionDenied" | "Throttled" | "Network" | "NotFound" | "Conflict" | "Cloud" | "KeyringUnavailable" | "Cancelled" | "Internal";

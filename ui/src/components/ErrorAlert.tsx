@@ -14,6 +14,8 @@ const SEVERITY: Record<ErrorCode, "error" | "warning"> = {
   NotFound: "warning",
   Conflict: "warning",
   Cloud: "error",
+  KeyringUnavailable: "error",
+  Cancelled: "warning",
   Internal: "error",
 };
 
