@@ -1,54 +1,17 @@
 //! The one error contract every front end (desktop UI, CLI) sees.
 //!
-//! The UI branches on `code` and shows `message`/`hint`; it never parses message text.
+//! The UI branches on `code`, shows `message`, words `hint` in its language and links
+//! `recommend`; it never parses message text. The CLI prints the same fields in English.
+
+mod cloud;
+#[cfg(test)]
+mod export;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-/// What kind of failure this is: small and stable, so the UI can branch on it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub enum ErrorCode {
-    /// The input was rejected before anything was sent.
-    InvalidInput,
-    /// Credentials are missing, wrong or expired.
-    AuthFailed,
-    /// Credentials are valid but lack a permission.
-    PermissionDenied,
-    /// The cloud asked us to slow down; retrying later may work.
-    Throttled,
-    /// The request did not get a reply (DNS, connect, timeout, TLS).
-    Network,
-    /// The thing asked for does not exist.
-    NotFound,
-    /// The thing exists already or is in a state that forbids the operation.
-    Conflict,
-    /// Any other error the cloud returned.
-    Cloud,
-    /// The OS keyring is locked, missing or refused the operation.
-    KeyringUnavailable,
-    /// The user stopped the work before it finished.
-    Cancelled,
-    /// A bug or an unexpected local failure.
-    Internal,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, thiserror::Error)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-#[error("{code:?}: {message}")]
-pub struct AppError {
-    pub code: ErrorCode,
-    pub message: String,
-    /// The cloud's `RequestId`, when the error came from a cloud reply.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
-    pub request_id: Option<String>,
-    /// What the user can do next.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
-    pub hint: Option<String>,
-}
+use crate::hint::{Hint, HintKey};
+use crate::listed::listed_enum;
 
 impl AppError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
@@ -57,6 +20,7 @@ impl AppError {
             message: message.into(),
             request_id: None,
             hint: None,
+            recommend: None,
         }
     }
 
@@ -72,8 +36,16 @@ impl AppError {
         Self::new(ErrorCode::Internal, message)
     }
 
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
+    /// The OS keyring failed; the hint names this build's keyring.
+    pub fn keyring(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::KeyringUnavailable, message).with_hint(
+            Hint::new(HintKey::UnlockKeyring)
+                .with("backend", acs_openapi::credentials::KeyringStore::BACKEND),
+        )
+    }
+
+    pub fn with_hint(mut self, hint: Hint) -> Self {
+        self.hint = Some(hint);
         self
     }
 
@@ -81,6 +53,63 @@ impl AppError {
         self.request_id = Some(request_id.into());
         self
     }
+
+    pub fn with_recommend(mut self, url: impl Into<String>) -> Self {
+        self.recommend = Some(url.into());
+        self
+    }
+}
+
+listed_enum! {
+    /// What kind of failure this is: small and stable, so the UI can branch on it.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+    #[ts(export)]
+    pub enum ErrorCode {
+        /// The input was rejected before anything was sent.
+        InvalidInput,
+        /// Credentials are missing, wrong or expired.
+        AuthFailed,
+        /// Credentials are valid but lack a permission.
+        PermissionDenied,
+        /// The cloud asked us to slow down; retrying later may work.
+        Throttled,
+        /// The request did not get a reply (DNS, connect, timeout, TLS).
+        Network,
+        /// The thing asked for does not exist.
+        NotFound,
+        /// The thing exists already or is in a state that forbids the operation.
+        Conflict,
+        /// Any other error the cloud returned.
+        Cloud,
+        /// The OS keyring is locked, missing or refused the operation.
+        KeyringUnavailable,
+        /// The user stopped the work before it finished.
+        Cancelled,
+        /// A bug or an unexpected local failure.
+        Internal,
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, thiserror::Error)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+#[error("{code:?}: {message}")]
+pub struct AppError {
+    pub code: ErrorCode,
+    /// What failed, in English; never repeats `requestId`.
+    pub message: String,
+    /// The cloud's `RequestId`, when the error came from a cloud reply.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub request_id: Option<String>,
+    /// What the user can do next, as a key the front end words in its language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub hint: Option<Hint>,
+    /// The cloud's own troubleshooting link (a reply's `Recommend`), shown as it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub recommend: Option<String>,
 }
 
 #[cfg(test)]
@@ -91,7 +120,8 @@ mod tests {
     fn serialises_to_the_documented_shape() {
         let e = AppError::new(ErrorCode::Throttled, "slow down")
             .with_request_id("473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E")
-            .with_hint("retry in a minute");
+            .with_hint(Hint::new(HintKey::WaitAndRetry))
+            .with_recommend("https://api.aliyun.com/troubleshoot?q=Throttling");
         let v = serde_json::to_value(&e).unwrap();
         assert_eq!(
             v,
@@ -99,7 +129,20 @@ mod tests {
                 "code": "Throttled",
                 "message": "slow down",
                 "requestId": "473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E",
-                "hint": "retry in a minute"
+                "hint": {"key": "WaitAndRetry", "params": {}},
+                "recommend": "https://api.aliyun.com/troubleshoot?q=Throttling"
+            })
+        );
+        let keyring = serde_json::to_value(AppError::keyring("locked")).unwrap();
+        assert_eq!(
+            keyring,
+            serde_json::json!({
+                "code": "KeyringUnavailable",
+                "message": "locked",
+                "hint": {
+                    "key": "UnlockKeyring",
+                    "params": {"backend": acs_openapi::credentials::KeyringStore::BACKEND}
+                }
             })
         );
         let bare = serde_json::to_value(AppError::invalid_input("bad")).unwrap();
@@ -107,6 +150,8 @@ mod tests {
             bare,
             serde_json::json!({"code": "InvalidInput", "message": "bad"})
         );
+        let back: AppError = serde_json::from_value(v).unwrap();
+        assert_eq!(back, e);
     }
 
     #[test]
@@ -114,101 +159,12 @@ mod tests {
         let r: Result<AppError, _> = serde_json::from_str(r#"{"code":"Whatever","message":"x"}"#);
         assert!(r.is_err());
     }
-}
 
-/// Cloud errors reach the UI with a code it can branch on, the cloud's `RequestId`, and
-/// a hint for what to do next.
-impl From<&acs_openapi::AcsError> for AppError {
-    fn from(err: &acs_openapi::AcsError) -> Self {
-        use acs_openapi::ErrorKind as K;
-        let (code, hint) = match err.kind() {
-            K::InvalidInput => (ErrorCode::InvalidInput, None),
-            K::AuthFailed => (
-                ErrorCode::AuthFailed,
-                Some("Check the profile's AccessKey ID and secret, or renew the STS token."),
-            ),
-            K::PermissionDenied => (
-                ErrorCode::PermissionDenied,
-                Some("Grant the RAM user or role the permission named in the message."),
-            ),
-            K::Throttled => (
-                ErrorCode::Throttled,
-                Some("The cloud is limiting requests; wait a moment and try again."),
-            ),
-            K::Network => (
-                ErrorCode::Network,
-                Some("Check the network, proxy settings and the endpoint."),
-            ),
-            K::NotFound => (ErrorCode::NotFound, None),
-            K::Conflict => (ErrorCode::Conflict, None),
-            K::Cloud => (ErrorCode::Cloud, None),
-            K::Internal => (ErrorCode::Internal, None),
-        };
-        // The cloud's own troubleshooting link beats a generic hint.
-        let recommend = match err {
-            acs_openapi::AcsError::Service(e) => e.recommend.clone(),
-            _ => None,
-        };
-        AppError {
-            code,
-            message: err.to_string(),
-            request_id: err.request_id().map(str::to_owned),
-            hint: recommend.or(hint.map(str::to_owned)),
+    #[test]
+    fn code_names_are_what_serde_writes() {
+        assert_eq!(ErrorCode::ALL.len(), 11);
+        for &code in ErrorCode::ALL {
+            assert_eq!(serde_json::to_value(code).unwrap(), code.name(), "{code:?}");
         }
-    }
-}
-
-impl From<acs_openapi::AcsError> for AppError {
-    fn from(err: acs_openapi::AcsError) -> Self {
-        Self::from(&err)
-    }
-}
-
-#[cfg(test)]
-mod cloud_error_tests {
-    use super::*;
-    use acs_openapi::{AcsError, ServiceError};
-
-    fn service(code: &str, recommend: Option<&str>) -> AcsError {
-        AcsError::Service(Box::new(ServiceError {
-            action: "DescribeInstances".into(),
-            code: code.into(),
-            message: "denied".into(),
-            request_id: Some("473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E".into()),
-            recommend: recommend.map(Into::into),
-            http_status: 400,
-            retry_after: None,
-        }))
-    }
-
-    #[test]
-    fn maps_cloud_codes_and_keeps_the_request_id() {
-        let e = AppError::from(service("Throttling.User", None));
-        assert_eq!(e.code, ErrorCode::Throttled);
-        assert_eq!(
-            e.request_id.as_deref(),
-            Some("473469C7-AA6F-4DC5-B3DB-A3DC0DE3C83E")
-        );
-        assert!(e.hint.unwrap().contains("wait"));
-        assert_eq!(
-            AppError::from(service("Forbidden.RAM", None)).code,
-            ErrorCode::PermissionDenied
-        );
-        assert_eq!(
-            AppError::from(service("SignatureDoesNotMatch", None)).code,
-            ErrorCode::AuthFailed
-        );
-    }
-
-    #[test]
-    fn prefers_the_clouds_recommend_link_as_hint() {
-        let e = AppError::from(service(
-            "Throttling",
-            Some("https://api.aliyun.com/troubleshoot?q=Throttling"),
-        ));
-        assert_eq!(
-            e.hint.as_deref(),
-            Some("https://api.aliyun.com/troubleshoot?q=Throttling")
-        );
     }
 }

@@ -1,8 +1,14 @@
 //! AppSnap's workflows. Knows the snapshot workflow and nothing of HTTP or windows.
 
+mod listed;
+
 pub mod error;
+pub mod hint;
 pub mod profiles;
 pub mod progress;
+pub mod session;
 pub mod status;
 
 pub use error::{AppError, ErrorCode};
+pub use hint::{Hint, HintKey};
+pub use session::{Session, SessionOverrides, Settings};

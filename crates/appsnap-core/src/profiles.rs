@@ -6,6 +6,8 @@
 //! `profiles.json` never holds a secret: [`Profile`] has no field for one and the file
 //! rejects unknown fields, so neither a bug nor a hand edit can slip one in unnoticed.
 
+mod current;
+mod location;
 mod store;
 
 use std::fmt;
@@ -19,7 +21,10 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{AppError, ErrorCode};
+use crate::hint::{Hint, HintKey};
 
+pub use current::{is_sandbox, CurrentProfile, SANDBOX_PROFILE};
+pub use location::config_dir;
 pub use store::ProfileStore;
 
 /// Which request signature a profile's calls use.
@@ -258,15 +263,26 @@ impl From<&ProfileError> for AppError {
         let e = |code| AppError::new(code, err.to_string());
         match err {
             ProfileError::Invalid(_) => e(ErrorCode::InvalidInput),
-            ProfileError::Exists(_) => {
-                e(ErrorCode::Conflict).with_hint("Remove the profile first, or pick another name.")
+            ProfileError::Exists(name) => e(ErrorCode::Conflict)
+                .with_hint(Hint::new(HintKey::ProfileExists).with("profile", name.clone())),
+            ProfileError::NotFound(_) => {
+                e(ErrorCode::NotFound).with_hint(Hint::new(HintKey::ListProfiles))
             }
-            ProfileError::NotFound(_) => e(ErrorCode::NotFound),
-            ProfileError::Corrupt { .. } => e(ErrorCode::Internal)
-                .with_hint("Fix the file by hand, or move it away to start with no profiles."),
+            ProfileError::Corrupt { .. } => {
+                e(ErrorCode::Internal).with_hint(Hint::new(HintKey::FixProfilesFile))
+            }
             ProfileError::Io { .. } => e(ErrorCode::Internal),
-            ProfileError::Keyring(_) | ProfileError::PartlySaved(_) => e(ErrorCode::Internal),
+            // Both start with the keyring refusing; the message says what was left behind.
+            ProfileError::Keyring(_) | ProfileError::PartlySaved(_) => {
+                AppError::keyring(err.to_string())
+            }
         }
+    }
+}
+
+impl From<ProfileError> for AppError {
+    fn from(err: ProfileError) -> Self {
+        Self::from(&err)
     }
 }
 
@@ -291,6 +307,11 @@ impl Profiles {
 
     pub fn path(&self) -> &Path {
         self.store.path()
+    }
+
+    /// Where the profiles' AccessKeys are; sessions read them from the same place.
+    pub fn keyring(&self) -> &KeyringStore {
+        &self.keyring
     }
 
     pub fn get(&self, name: &str) -> Result<Option<Profile>, ProfileError> {
@@ -324,6 +345,7 @@ impl Profiles {
     /// the settings are taken back out so no half profile is left.
     pub fn add(&self, profile: Profile, key: &AccessKey) -> Result<(), ProfileError> {
         profile.validate()?;
+        current::refuse_sandbox_name(&profile.name)?;
         validate_access_key(key)?;
         let name = profile.name.clone();
         self.store.insert(profile)?;

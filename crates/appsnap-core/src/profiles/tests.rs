@@ -1,6 +1,7 @@
 use std::fs;
 
 use super::*;
+use crate::hint::{Hint, HintKey};
 
 fn temp_store() -> (tempfile::TempDir, ProfileStore) {
     let dir = tempfile::tempdir().unwrap();
@@ -219,7 +220,9 @@ fn a_corrupt_file_is_an_error_and_is_never_rewritten() {
         assert_eq!(fs::read_to_string(store.path()).unwrap(), text);
         let app = AppError::from(&store.load().unwrap_err());
         assert_eq!(app.code, ErrorCode::Internal);
-        assert!(app.hint.unwrap().contains("move it away"));
+        let hint = app.hint.unwrap();
+        assert_eq!(hint, Hint::new(HintKey::FixProfilesFile));
+        assert!(hint.english().contains("move it away"));
     }
 }
 
@@ -263,4 +266,58 @@ fn key_status_serialises_for_the_ui() {
             "key": {"state": "stored", "accessKeyId": "LTAI"}
         })
     );
+}
+
+#[test]
+fn new_profiles_may_not_take_the_sandbox_name() {
+    let dir = tempfile::tempdir().unwrap();
+    // Refused before the keyring is reached, so no keyring is needed here.
+    let profiles = Profiles::new(dir.path(), KeyringStore::new("appsnap-test-unreached"));
+    let key = AccessKey {
+        id: "LTAI5tExample".into(),
+        secret: acs_openapi::Sensitive::new("s3cr3t".into()),
+    };
+    for name in [SANDBOX_PROFILE, "sandbox", "SANDBOX"] {
+        let err = profiles.add(Profile::new(name), &key).unwrap_err();
+        assert!(matches!(err, ProfileError::Invalid(_)), "{name}: {err:?}");
+        assert!(err.to_string().contains("built-in profile"), "{err}");
+    }
+    assert!(!profiles.path().exists(), "nothing written");
+    assert!(is_sandbox(SANDBOX_PROFILE) && !is_sandbox("sandbox"));
+}
+
+#[test]
+fn profile_errors_map_to_codes_and_hints() {
+    let cases = [
+        (
+            ProfileError::Exists("work".into()),
+            ErrorCode::Conflict,
+            Some(Hint::new(HintKey::ProfileExists).with("profile", "work")),
+        ),
+        (
+            ProfileError::NotFound("work".into()),
+            ErrorCode::NotFound,
+            Some(Hint::new(HintKey::ListProfiles)),
+        ),
+        (
+            ProfileError::Invalid("profile name 'a b': ...".into()),
+            ErrorCode::InvalidInput,
+            None,
+        ),
+        (
+            ProfileError::Keyring(CredentialsError::KeyringUnavailable {
+                message: "no keyring service is running".into(),
+            }),
+            ErrorCode::KeyringUnavailable,
+            Some(Hint::new(HintKey::UnlockKeyring).with("backend", KeyringStore::BACKEND)),
+        ),
+    ];
+    for (err, code, hint) in cases {
+        let app = AppError::from(&err);
+        assert_eq!(
+            (app.code, app.hint, app.message.as_str()),
+            (code, hint, err.to_string().as_str()),
+            "{err:?}"
+        );
+    }
 }
