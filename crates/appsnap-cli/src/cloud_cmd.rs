@@ -1,20 +1,19 @@
-//! Cloud commands (`whoami`, `regions`, `instances`): build a client from the global
-//! options, the named profile's defaults and the credentials chain, call, print.
+//! Cloud commands (`whoami`, `regions`, `instances`): open a core session from the
+//! global options, call, print; errors are core's `AppError`.
 
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use acs_openapi::actions::ecs_instances::DescribeInstancesRequest;
-use acs_openapi::credentials::{default_chain, ChainOptions, Env, KeyringStore};
-use acs_openapi::{
-    AcsError, Client, Clock, CredentialsError, ErrorKind, Network, SignatureVersion, StsAssumeRole,
-};
-use appsnap_core::profiles::Profile;
+use acs_openapi::credentials::Env;
+use acs_openapi::{AcsError, SignatureVersion};
+use appsnap_core::profiles::Profiles;
+use appsnap_core::{AppError, Session, SessionOverrides};
 use clap::Args;
 use futures::TryStreamExt;
 use serde_json::json;
 
 use crate::output::{table, Output};
+use crate::report::{fail, usage};
 
 /// Where DescribeRegions is asked when no region is given (any region answers).
 const DEFAULT_REGION: &str = "cn-hangzhou";
@@ -45,114 +44,22 @@ fn parse_signature(s: &str) -> Result<SignatureVersion, String> {
     s.parse()
 }
 
-/// What a cloud command runs with, after flags, the profile and the environment.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Settings {
-    pub profile: Option<String>,
-    /// Whether `profile` is an AppSnap profile in profiles.json (it may instead live in
-    /// the aliyun CLI's files).
-    pub stored: bool,
-    pub region: Option<String>,
-    pub endpoint: Option<String>,
-    pub signature: SignatureVersion,
-    pub network: Network,
-}
-
-/// An explicit flag wins, then the named profile's setting, then the environment
-/// (`ALIBABA_CLOUD_REGION_ID`, `APPSNAP_ENDPOINT`), then the built-in default.
-pub fn resolve(
-    opts: &GlobalOptions,
-    stored: Option<&Profile>,
-    env: impl Fn(&str) -> Option<String>,
-) -> Settings {
-    let env = |name: &str| env(name).filter(|v| !v.is_empty());
-    Settings {
-        profile: opts.profile.clone(),
-        stored: stored.is_some(),
-        region: opts
-            .region
-            .clone()
-            .or_else(|| stored.and_then(|p| p.region.clone()))
-            .or_else(|| env("ALIBABA_CLOUD_REGION_ID")),
-        endpoint: opts
-            .endpoint
-            .clone()
-            .or_else(|| stored.and_then(|p| p.endpoint.clone()))
-            .or_else(|| env("APPSNAP_ENDPOINT")),
-        signature: opts
-            .signature
-            .or_else(|| stored.map(|p| p.signature.into()))
-            .unwrap_or_default(),
-        network: stored.map(|p| p.network.into()).unwrap_or_default(),
+impl GlobalOptions {
+    /// The flags a session takes; the rest comes from the profile and the environment.
+    pub fn overrides(&self) -> SessionOverrides {
+        SessionOverrides {
+            profile: self.profile.clone(),
+            region: self.region.clone(),
+            endpoint: self.endpoint.clone(),
+            signature: self.signature,
+        }
     }
 }
 
-/// The settings for this run; with `--profile`, its stored defaults are read first
-/// (a corrupt profiles.json is an error, never ignored).
-fn settings(opts: &GlobalOptions) -> Result<Settings, String> {
-    let stored = match &opts.profile {
-        Some(name) => crate::profile_cmd::profiles()?
-            .get(name)
-            .map_err(|e| e.to_string())?,
-        None => None,
-    };
-    Ok(resolve(opts, stored.as_ref(), |k| std::env::var(k).ok()))
-}
-
-fn client(s: &Settings) -> Result<Client, AcsError> {
-    let mut builder = Client::builder().signature(s.signature).network(s.network);
-    if let Some(region) = &s.region {
-        builder = builder.region(region);
-    }
-    if let Some(endpoint) = &s.endpoint {
-        builder = builder.endpoint(endpoint);
-    }
-    let chain = default_chain(ChainOptions {
-        env: Env::real(),
-        profile: s.profile.clone(),
-        keyring: Some(KeyringStore::default()),
-        sts: Some(Arc::new(StsAssumeRole::new(builder.clone()))),
-        clock: Clock::system(),
-    });
-    builder.credentials(Arc::new(chain)).build()
-}
-
-/// Settings, or the exit code after saying why there are none.
-fn settings_or_exit(opts: &GlobalOptions) -> Result<Settings, ExitCode> {
-    settings(opts).map_err(|e| {
-        eprintln!("appsnap: error: {e}");
-        ExitCode::FAILURE
-    })
-}
-
-/// One line for the error, one for the RequestId, one for what to do.
-fn fail(err: &AcsError, s: &Settings) -> ExitCode {
-    eprintln!("appsnap: error: {err}");
-    if let Some(id) = err.request_id() {
-        eprintln!("RequestId: {id}");
-    }
-    if let (Some(name), false, AcsError::Credentials(CredentialsError::NotFound(_))) =
-        (&s.profile, s.stored, err)
-    {
-        eprintln!(
-            "hint: there is no AppSnap profile '{name}' (see `appsnap profile list`); \
-             create it with `appsnap profile add {name} --access-key-id ID`"
-        );
-        return ExitCode::FAILURE;
-    }
-    let hint = match err.kind() {
-        ErrorKind::AuthFailed => Some(
-            "check the AccessKey (--profile, ALIBABA_CLOUD_ACCESS_KEY_ID/SECRET, ~/.aliyun/config.json)",
-        ),
-        ErrorKind::PermissionDenied => Some("the RAM user or role lacks a permission for this action"),
-        ErrorKind::Network => Some("check the network, proxy settings (HTTPS_PROXY/NO_PROXY) or --endpoint"),
-        ErrorKind::Throttled => Some("the cloud is throttling; try again in a moment"),
-        _ => None,
-    };
-    if let Some(hint) = hint {
-        eprintln!("hint: {hint}");
-    }
-    ExitCode::FAILURE
+/// The session for this run: flags, then the named profile's defaults (a corrupt
+/// profiles.json is an error, never ignored), then the environment.
+fn open(opts: &GlobalOptions) -> Result<Session, AppError> {
+    Session::open(&opts.overrides(), &Profiles::in_config_dir()?, &Env::real())
 }
 
 fn print_json(value: serde_json::Value) {
@@ -163,12 +70,12 @@ fn print_json(value: serde_json::Value) {
 }
 
 pub async fn whoami(opts: &GlobalOptions) -> ExitCode {
-    let s = match settings_or_exit(opts) {
+    let session = match open(opts) {
         Ok(s) => s,
-        Err(code) => return code,
+        Err(e) => return fail(&e),
     };
+    let client = &session.client;
     let result = async {
-        let client = client(&s)?;
         let creds = client.credentials().await?;
         let me = client.get_caller_identity().await?;
         Ok::<_, AcsError>((creds, me))
@@ -176,7 +83,7 @@ pub async fn whoami(opts: &GlobalOptions) -> ExitCode {
     .await;
     let (creds, me) = match result {
         Ok(v) => v,
-        Err(e) => return fail(&e, &s),
+        Err(e) => return fail(&session.app_error(&e)),
     };
     match opts.output {
         Output::Json => print_json(json!({
@@ -208,14 +115,14 @@ pub async fn whoami(opts: &GlobalOptions) -> ExitCode {
 }
 
 pub async fn regions(opts: &GlobalOptions) -> ExitCode {
-    let s = match settings_or_exit(opts) {
+    let session = match open(opts) {
         Ok(s) => s,
-        Err(code) => return code,
+        Err(e) => return fail(&e),
     };
-    let region = s.region.as_deref().unwrap_or(DEFAULT_REGION);
-    let reply = match async { client(&s)?.describe_regions(region).await }.await {
+    let region = session.settings.region.as_deref().unwrap_or(DEFAULT_REGION);
+    let reply = match session.client.describe_regions(region).await {
         Ok(r) => r,
-        Err(e) => return fail(&e, &s),
+        Err(e) => return fail(&session.app_error(&e)),
     };
     let regions = reply.regions.region;
     match opts.output {
@@ -243,17 +150,18 @@ pub async fn regions(opts: &GlobalOptions) -> ExitCode {
 }
 
 pub async fn instances(opts: &GlobalOptions) -> ExitCode {
-    let s = match settings_or_exit(opts) {
+    let session = match open(opts) {
         Ok(s) => s,
-        Err(code) => return code,
+        Err(e) => return fail(&e),
     };
-    let Some(region) = s.region.clone() else {
-        eprintln!("appsnap: error: `instances` needs --region (e.g. --region cn-hangzhou)");
-        return ExitCode::from(2);
+    let Some(region) = session.settings.region.clone() else {
+        return usage(&AppError::invalid_input(
+            "`instances` needs --region (e.g. --region cn-hangzhou)",
+        ));
     };
     let result = async {
-        let client = client(&s)?;
-        client
+        session
+            .client
             .describe_instances_stream(
                 &region,
                 DescribeInstancesRequest {
@@ -267,7 +175,7 @@ pub async fn instances(opts: &GlobalOptions) -> ExitCode {
     .await;
     let instances = match result {
         Ok(v) => v,
-        Err(e) => return fail(&e, &s),
+        Err(e) => return fail(&session.app_error(&e)),
     };
     match opts.output {
         Output::Json => print_json(json!({
@@ -308,8 +216,6 @@ pub async fn instances(opts: &GlobalOptions) -> ExitCode {
 
 #[cfg(test)]
 mod tests {
-    use appsnap_core::profiles::{ProfileNetwork, ProfileSignature};
-
     use super::*;
 
     fn opts(args: &[&str]) -> GlobalOptions {
@@ -323,42 +229,8 @@ mod tests {
         <P as clap::Parser>::parse_from(argv).g
     }
 
-    fn stored() -> Profile {
-        Profile {
-            region: Some("cn-shanghai".into()),
-            signature: ProfileSignature::V1,
-            endpoint: Some("http://127.0.0.1:1".into()),
-            network: ProfileNetwork::Vpc,
-            ..Profile::new("work")
-        }
-    }
-
-    fn env(name: &str) -> Option<String> {
-        match name {
-            "ALIBABA_CLOUD_REGION_ID" => Some("eu-central-1".into()),
-            "APPSNAP_ENDPOINT" => Some("http://127.0.0.1:2".into()),
-            _ => None,
-        }
-    }
-
     #[test]
-    fn the_profile_beats_the_environment() {
-        let s = resolve(&opts(&["--profile", "work"]), Some(&stored()), env);
-        assert_eq!(
-            s,
-            Settings {
-                profile: Some("work".into()),
-                stored: true,
-                region: Some("cn-shanghai".into()),
-                endpoint: Some("http://127.0.0.1:1".into()),
-                signature: SignatureVersion::V1,
-                network: Network::Vpc,
-            }
-        );
-    }
-
-    #[test]
-    fn explicit_flags_beat_the_profile() {
+    fn the_flags_become_the_sessions_overrides() {
         let o = opts(&[
             "--profile",
             "work",
@@ -367,31 +239,17 @@ mod tests {
             "--endpoint",
             "http://127.0.0.1:3",
             "--signature",
-            "acs3",
+            "v1",
         ]);
-        let s = resolve(&o, Some(&stored()), env);
-        assert_eq!(s.region.as_deref(), Some("cn-beijing"));
-        assert_eq!(s.endpoint.as_deref(), Some("http://127.0.0.1:3"));
-        assert_eq!(s.signature, SignatureVersion::Acs3);
-        assert_eq!(s.network, Network::Vpc);
-    }
-
-    #[test]
-    fn without_a_stored_profile_the_environment_then_defaults_apply() {
-        let s = resolve(&opts(&["--profile", "aliyun-cli-only"]), None, env);
-        assert!(!s.stored);
-        assert_eq!(s.region.as_deref(), Some("eu-central-1"));
-        assert_eq!(s.endpoint.as_deref(), Some("http://127.0.0.1:2"));
-        assert_eq!(s.signature, SignatureVersion::Acs3);
-        assert_eq!(s.network, Network::Public);
-
-        let bare = Profile::new("bare");
-        let s = resolve(&opts(&[]), Some(&bare), |_| Some(String::new()));
         assert_eq!(
-            (s.region, s.endpoint),
-            (None, None),
-            "empty variables are unset"
+            o.overrides(),
+            SessionOverrides {
+                profile: Some("work".into()),
+                region: Some("cn-beijing".into()),
+                endpoint: Some("http://127.0.0.1:3".into()),
+                signature: Some(SignatureVersion::V1),
+            }
         );
-        assert_eq!(s.signature, SignatureVersion::Acs3);
+        assert_eq!(opts(&[]).overrides(), SessionOverrides::default());
     }
 }

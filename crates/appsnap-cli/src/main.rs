@@ -4,6 +4,7 @@
 mod cloud_cmd;
 mod output;
 mod profile_cmd;
+mod report;
 mod sandbox_cmd;
 
 use std::process::ExitCode;

@@ -4,7 +4,6 @@
 //! without echo on a terminal, one line from a pipe; never an argument `ps` would show.
 
 use std::io::{BufRead, IsTerminal};
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use acs_openapi::credentials::{AccessKey, KeyringStore};
@@ -12,11 +11,13 @@ use acs_openapi::Sensitive;
 use appsnap_core::profiles::{
     Profile, ProfileError, ProfileKeyStatus, ProfileNetwork, ProfileSignature, Profiles,
 };
+use appsnap_core::{AppError, ErrorCode};
 use clap::{Args, Subcommand};
 use serde_json::json;
 
 use crate::cloud_cmd::GlobalOptions;
 use crate::output::{table, Output};
+use crate::report::{self, usage};
 
 #[derive(Debug, Subcommand)]
 pub enum ProfileCommand {
@@ -50,51 +51,24 @@ fn parse_network(s: &str) -> Result<ProfileNetwork, String> {
     s.parse()
 }
 
-/// Where this build keeps `profiles.json`: `<config dir>/appsnap` (e.g.
-/// `~/.config/appsnap`), or `appsnap-dev` for debug builds, matching the keyring service
-/// so a dev build never mixes its profiles with an installed AppSnap's keys.
-pub fn config_dir() -> Result<PathBuf, String> {
-    dirs::config_dir()
-        .map(|d| d.join(KeyringStore::DEFAULT_SERVICE))
-        .ok_or_else(|| "no configuration directory (set HOME or XDG_CONFIG_HOME)".into())
-}
-
-pub fn profiles() -> Result<Profiles, String> {
-    Ok(Profiles::new(config_dir()?, KeyringStore::default()))
-}
-
-fn fail(err: &ProfileError) -> ExitCode {
-    eprintln!("appsnap: error: {err}");
-    let hint = match err {
-        ProfileError::Exists(_) => {
-            Some("remove it first (appsnap profile remove NAME) or pick another name")
-        }
-        ProfileError::NotFound(_) => Some("see the saved profiles with `appsnap profile list`"),
-        ProfileError::Corrupt { .. } => {
-            Some("fix the file by hand, or move it away to start with no profiles")
-        }
-        _ => None,
-    };
-    if let Some(hint) = hint {
-        eprintln!("hint: {hint}");
-    }
-    match err {
-        ProfileError::Invalid(_) => ExitCode::from(2),
-        _ => ExitCode::FAILURE,
+/// Refused input exits 2 (as clap's usage errors), anything else 1.
+fn fail(err: impl Into<AppError>) -> ExitCode {
+    let err = err.into();
+    match err.code {
+        ErrorCode::InvalidInput => usage(&err),
+        _ => report::fail(&err),
     }
 }
 
 pub fn run(cmd: ProfileCommand, global: &GlobalOptions) -> ExitCode {
     if global.profile.is_some() {
-        eprintln!("appsnap: error: `profile` commands take the profile's name as an argument, not --profile");
-        return ExitCode::from(2);
+        return usage(&AppError::invalid_input(
+            "`profile` commands take the profile's name as an argument, not --profile",
+        ));
     }
-    let profiles = match profiles() {
+    let profiles = match Profiles::in_config_dir() {
         Ok(p) => p,
-        Err(e) => {
-            eprintln!("appsnap: error: {e}");
-            return ExitCode::FAILURE;
-        }
+        Err(e) => return fail(e),
     };
     match cmd {
         ProfileCommand::Add(args) => add(&profiles, args, global),
@@ -115,20 +89,17 @@ fn add(profiles: &Profiles, args: AddArgs, global: &GlobalOptions) -> ExitCode {
         network: args.network,
     };
     // Everything that can be checked is checked before the secret is asked for.
-    if let Err(e) = profile.validate() {
+    if let Err(e) = profile.validate_new() {
         return fail(&e);
     }
     match profiles.get(&profile.name) {
         Ok(None) => {}
-        Ok(Some(_)) => return fail(&ProfileError::Exists(profile.name)),
+        Ok(Some(_)) => return fail(ProfileError::Exists(profile.name)),
         Err(e) => return fail(&e),
     }
     let secret = match read_secret() {
         Ok(s) => s,
-        Err(e) => {
-            eprintln!("appsnap: error: {e}");
-            return ExitCode::from(2);
-        }
+        Err(e) => return fail(e),
     };
     let key = AccessKey {
         id: args.access_key_id,
@@ -148,26 +119,27 @@ fn add(profiles: &Profiles, args: AddArgs, global: &GlobalOptions) -> ExitCode {
 
 /// The AccessKey secret from standard input: a prompt without echo on a terminal, else
 /// the first line. Surrounding whitespace (the newline) is dropped.
-fn read_secret() -> Result<Sensitive<String>, String> {
+fn read_secret() -> Result<Sensitive<String>, AppError> {
     let stdin = std::io::stdin();
     let raw = if stdin.is_terminal() {
-        rpassword::prompt_password("AccessKey secret: ")
-            .map_err(|e| format!("cannot read the AccessKey secret: {e}"))?
+        rpassword::prompt_password("AccessKey secret: ").map_err(|e| {
+            AppError::invalid_input(format!("cannot read the AccessKey secret: {e}"))
+        })?
     } else {
         let mut line = String::new();
-        stdin
-            .lock()
-            .read_line(&mut line)
-            .map_err(|e| format!("cannot read the AccessKey secret from standard input: {e}"))?;
+        stdin.lock().read_line(&mut line).map_err(|e| {
+            AppError::invalid_input(format!(
+                "cannot read the AccessKey secret from standard input: {e}"
+            ))
+        })?;
         line
     };
     let secret = raw.trim();
     if secret.is_empty() {
-        return Err(
+        return Err(AppError::invalid_input(
             "no AccessKey secret on standard input: type it at the prompt or pipe it in \
-             (e.g. `pass show aliyun | appsnap profile add ...`)"
-                .into(),
-        );
+             (e.g. `pass show aliyun | appsnap profile add ...`)",
+        ));
     }
     Ok(Sensitive::new(secret.to_string()))
 }

@@ -148,6 +148,11 @@ fn add_refuses_bad_input_before_touching_anything() {
             "unknown network 'private'",
         ),
         (
+            &["profile", "add", "sandbox", "--access-key-id", "LTAIx"],
+            "s3cret\n",
+            "Sandbox is the built-in profile of the desktop app",
+        ),
+        (
             &["profile", "add", "empty", "--access-key-id", "LTAIx"],
             "\n",
             "no AccessKey secret on standard input",

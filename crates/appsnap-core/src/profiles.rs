@@ -156,6 +156,15 @@ impl Profile {
     }
 }
 
+impl Profile {
+    /// What a profile about to be added must meet: [`Profile::validate`], and a name that
+    /// is not the built-in Sandbox's (stored ones are left alone: they may predate it).
+    pub fn validate_new(&self) -> Result<(), ProfileError> {
+        self.validate()?;
+        current::refuse_sandbox_name(&self.name)
+    }
+}
+
 /// 1–64 characters from `A-Z a-z 0-9 . _ -`.
 pub fn validate_name(name: &str) -> Result<(), ProfileError> {
     let ok = (1..=64).contains(&name.len())
@@ -344,8 +353,7 @@ impl Profiles {
     /// Everything is checked before anything is written; if the keyring refuses the key,
     /// the settings are taken back out so no half profile is left.
     pub fn add(&self, profile: Profile, key: &AccessKey) -> Result<(), ProfileError> {
-        profile.validate()?;
-        current::refuse_sandbox_name(&profile.name)?;
+        profile.validate_new()?;
         validate_access_key(key)?;
         let name = profile.name.clone();
         self.store.insert(profile)?;
