@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { invoke } from "@tauri-apps/api/core";
-import { call, isAppError, toAppError } from "./ipc";
+import { call, ERROR_CODES, HINT_KEYS, isAppError, toAppError } from "./ipc";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
 const invokeMock = vi.mocked(invoke);
@@ -19,7 +19,8 @@ describe("call()", () => {
       code: "Throttled",
       message: "Request was denied due to request throttling.",
       requestId: "6B2F6D39-6A7A-4E1B-9B0B-1D2F3E4A5B6C",
-      hint: "Wait a moment and try again.",
+      hint: { key: "WaitAndRetry", params: {} },
+      recommend: "https://api.aliyun.com/troubleshoot?q=Throttling.User&product=Ecs",
     };
     invokeMock.mockRejectedValueOnce(error);
     await expect(call("x")).rejects.toEqual(error);
@@ -50,10 +51,45 @@ describe("call()", () => {
   });
 
   it("drops empty optional fields", () => {
-    expect(toAppError({ code: "Network", message: "m", requestId: "", hint: "" })).toEqual({
+    expect(toAppError({ code: "Network", message: "m", requestId: "", hint: "", recommend: "" })).toEqual({
       code: "Network",
       message: "m",
     });
+  });
+
+  it("keeps a hint only with a known key, and only its string parameters", () => {
+    expect(
+      toAppError({
+        code: "KeyringUnavailable",
+        message: "locked",
+        hint: { key: "UnlockKeyring", params: { backend: "Secret Service", n: 1 } },
+      }),
+    ).toEqual({
+      code: "KeyringUnavailable",
+      message: "locked",
+      hint: { key: "UnlockKeyring", params: { backend: "Secret Service" } },
+    });
+    expect(toAppError({ code: "Throttled", message: "m", hint: { key: "WaitAndRetry" } })).toEqual({
+      code: "Throttled",
+      message: "m",
+      hint: { key: "WaitAndRetry", params: {} },
+    });
+    for (const hint of ["Wait a moment.", { key: "Teapot", params: {} }, null, 7]) {
+      expect(toAppError({ code: "Throttled", message: "m", hint })).toEqual({ code: "Throttled", message: "m" });
+    }
+  });
+
+  it("keeps the hint and Recommend link of a rejection with an unknown code", () => {
+    expect(
+      toAppError({ code: "Teapot", message: "m", hint: { key: "CheckNetwork", params: {} }, recommend: "https://x.test/r" }),
+    ).toEqual({ code: "Internal", message: "m", hint: { key: "CheckNetwork", params: {} }, recommend: "https://x.test/r" });
+  });
+
+  it("exports the generated lists, one entry per name", () => {
+    expect(ERROR_CODES).toContain("KeyringUnavailable");
+    expect(new Set(ERROR_CODES).size).toBe(ERROR_CODES.length);
+    expect(HINT_KEYS).toContain("UnlockKeyring");
+    expect(new Set(HINT_KEYS).size).toBe(HINT_KEYS.length);
   });
 
   it("recognises AppError shapes", () => {

@@ -2,33 +2,44 @@
 import { invoke, type InvokeArgs } from "@tauri-apps/api/core";
 import type { AppError } from "./bindings/AppError";
 import type { ErrorCode } from "./bindings/ErrorCode";
+import type { Hint } from "./bindings/Hint";
+import type { HintKey } from "./bindings/HintKey";
+import { ERROR_CODES } from "./bindings/errorCodes";
+import { HINT_KEYS } from "./bindings/hintKeys";
 
-/** Every `ErrorCode`, checked against the generated union in both directions. */
-export const ERROR_CODES = [
-  "InvalidInput",
-  "AuthFailed",
-  "PermissionDenied",
-  "Throttled",
-  "Network",
-  "NotFound",
-  "Conflict",
-  "Cloud",
-  "KeyringUnavailable",
-  "Cancelled",
-  "Internal",
-] as const satisfies readonly ErrorCode[];
+// Generated from the Rust enums (`cargo test export_bindings`); re-exported for the UI.
+export { ERROR_CODES, HINT_KEYS };
 
-// Fails to compile when the bindings gain a code that the list above lacks.
-type Missing = Exclude<ErrorCode, (typeof ERROR_CODES)[number]>;
-const exhaustive: [Missing] extends [never] ? true : Missing = true;
+// Fails to compile when the bindings gain a code or key that the lists lack.
+type MissingCode = Exclude<ErrorCode, (typeof ERROR_CODES)[number]>;
+type MissingHint = Exclude<HintKey, (typeof HINT_KEYS)[number]>;
+const exhaustive: [MissingCode | MissingHint] extends [never] ? true : MissingCode | MissingHint = true;
 void exhaustive;
 
 function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === "string" && (ERROR_CODES as readonly string[]).includes(value);
 }
 
+function isHintKey(value: unknown): value is HintKey {
+  return typeof value === "string" && (HINT_KEYS as readonly string[]).includes(value);
+}
+
 function optionalString(value: unknown): string | undefined {
   return typeof value === "string" && value.length > 0 ? value : undefined;
+}
+
+/** A hint with a key this UI can word, keeping only string parameters; else undefined. */
+function toHint(value: unknown): Hint | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const v = value as Record<string, unknown>;
+  if (!isHintKey(v.key)) return undefined;
+  const params: Record<string, string> = {};
+  if (typeof v.params === "object" && v.params !== null) {
+    for (const [name, param] of Object.entries(v.params)) {
+      if (typeof param === "string") params[name] = param;
+    }
+  }
+  return { key: v.key, params };
 }
 
 /** True for a well-formed `AppError` with a code this UI knows. */
@@ -38,29 +49,28 @@ export function isAppError(value: unknown): value is AppError {
   return isErrorCode(v.code) && typeof v.message === "string";
 }
 
+/** The optional fields of an `AppError`, each kept only when well-formed. */
+function withDetails(error: AppError, from: Record<string, unknown>): AppError {
+  const requestId = optionalString(from.requestId);
+  const hint = toHint(from.hint);
+  const recommend = optionalString(from.recommend);
+  if (requestId) error.requestId = requestId;
+  if (hint) error.hint = hint;
+  if (recommend) error.recommend = recommend;
+  return error;
+}
+
 /**
  * Turns whatever a command rejected with into an `AppError`. Anything that is not
  * one (a string, an `Error`, an unknown code) becomes `Internal`, keeping its text.
  */
 export function toAppError(reason: unknown): AppError {
   if (isAppError(reason)) {
-    const error: AppError = { code: reason.code, message: reason.message };
-    const requestId = optionalString(reason.requestId);
-    const hint = optionalString(reason.hint);
-    if (requestId) error.requestId = requestId;
-    if (hint) error.hint = hint;
-    return error;
+    return withDetails({ code: reason.code, message: reason.message }, reason as unknown as Record<string, unknown>);
   }
   if (typeof reason === "object" && reason !== null) {
     const v = reason as Record<string, unknown>;
-    if (typeof v.message === "string") {
-      const error: AppError = { code: "Internal", message: v.message };
-      const requestId = optionalString(v.requestId);
-      const hint = optionalString(v.hint);
-      if (requestId) error.requestId = requestId;
-      if (hint) error.hint = hint;
-      return error;
-    }
+    if (typeof v.message === "string") return withDetails({ code: "Internal", message: v.message }, v);
   }
   if (typeof reason === "string") return { code: "Internal", message: reason };
   let message: string;

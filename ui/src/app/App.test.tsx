@@ -166,7 +166,7 @@ describe("App", () => {
       code: "PermissionDenied",
       message: "You are not authorized to do this action.",
       requestId: "0A1B2C3D-REQ",
-      hint: "Attach AppSnapshotPolicy to the RAM role.",
+      hint: { key: "GrantPermission", params: { action: "GetRole" } },
     });
     start();
     await waitFor(() => expect(sandboxState()).toBe("unavailable"));
@@ -174,7 +174,7 @@ describe("App", () => {
     expect(alert.getAttribute("data-code")).toBe("PermissionDenied");
     expect(alert.textContent).toContain("Permission denied");
     expect(alert.textContent).toContain("You are not authorized to do this action.");
-    expect(alert.textContent).toContain("Attach AppSnapshotPolicy to the RAM role.");
+    expect(alert.textContent).toContain("The RAM user or RAM role lacks a permission for GetRole");
     expect(alert.textContent).toContain("0A1B2C3D-REQ");
   });
 

@@ -1,4 +1,5 @@
-// Shows an AppError: a translated title per code, then message, hint and RequestId.
+// Shows an AppError: a translated title per code, then message, the hint worded in the
+// UI's language, the RequestId and the cloud's troubleshooting link.
 import { Alert, Typography } from "antd";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
@@ -39,9 +40,9 @@ export function ErrorAlert({ error, context }: Props) {
         <div className="error-details">
           <Typography.Paragraph className="error-message">{error.message}</Typography.Paragraph>
           {error.hint ? (
-            <Typography.Paragraph className="error-hint">
+            <Typography.Paragraph className="error-hint" data-hint={error.hint.key}>
               <Typography.Text strong>{t("error.hint")}</Typography.Text>{" "}
-              {error.hint}
+              {t(`hint.${error.hint.key}` as const, { ...error.hint.params, defaultValue: error.hint.key })}
             </Typography.Paragraph>
           ) : null}
           {error.requestId ? (
@@ -51,6 +52,13 @@ export function ErrorAlert({ error, context }: Props) {
                 {error.requestId}
               </Typography.Text>
             </Typography.Text>
+          ) : null}
+          {error.recommend ? (
+            // Shown as copyable text: the webview opens no external pages.
+            <Typography.Paragraph type="secondary" className="error-recommend">
+              {t("error.recommend")}{" "}
+              <Typography.Text copyable={{ text: error.recommend }}>{error.recommend}</Typography.Text>
+            </Typography.Paragraph>
           ) : null}
         </div>
       }
