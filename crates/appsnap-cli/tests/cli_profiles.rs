@@ -31,7 +31,7 @@ impl Home {
         self.dir.path().join("config")
     }
 
-    /// Where a debug build of `appsnap` keeps its profiles (see profile_cmd::config_dir).
+    /// Where a debug build of `appsnap` keeps its profiles (see appsnap_core::profiles::config_dir).
     fn profiles_json(&self) -> PathBuf {
         self.config_home().join("appsnap-dev").join("profiles.json")
     }
