@@ -9,8 +9,6 @@
 //! so its raw, once- and twice-encoded forms all differ (the sandbox's tokens are
 //! alphanumeric).
 
-mod support;
-
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
@@ -19,7 +17,7 @@ use acs_openapi::actions::sts::AssumeRoleRequest;
 use acs_openapi::{Client, Credentials, RetryPolicy, SignatureVersion};
 use base64::Engine as _;
 use sandbox_cloud::SandboxOptions;
-use support::{error, ok, MockServer};
+use test_support::mock_server::{error, ok, MockServer};
 
 const SECRET: &str = "Secret-Never-Logged-7f3a9c";
 const TOKEN: &str = "CAIS+Token/Never=Logged~*快照";

@@ -1,8 +1,6 @@
 //! The request pipeline over real HTTP against a scripted local server: what goes on the
 //! wire, retries and their limits, ClientToken reuse, timeouts, error typing, paging.
 
-mod support;
-
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -15,7 +13,7 @@ use acs_openapi::{
     AcsError, Client, ClientBuilder, Credentials, ErrorKind, Jitter, RetryPolicy, SignatureVersion,
 };
 use futures::TryStreamExt;
-use support::{error, ok, throttled, MockServer, Recorded, Reply};
+use test_support::mock_server::{error, ok, throttled, MockServer, Recorded, Reply};
 
 const REGIONS: &str = r#"{"RequestId":"REQ-OK","Regions":{"Region":[{"RegionId":"cn-hangzhou","LocalName":"华东1（杭州）","RegionEndpoint":"ecs-cn-hangzhou.aliyuncs.com","Status":"available"}]}}"#;
 

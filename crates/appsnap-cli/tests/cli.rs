@@ -2,16 +2,13 @@
 //! the acs-openapi transport tests use). Credentials come from the environment only;
 //! HOME points at an empty temporary directory so no real config is read.
 
-#[path = "../../acs-openapi/tests/support/mod.rs"]
-mod support;
-
 use std::io::Read;
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::Output;
 use std::sync::{Arc, Mutex};
 
-use support::{error, ok, MockServer};
+use test_support::mock_server::{error, ok, MockServer};
 
 struct Run {
     code: i32,
