@@ -1,5 +1,6 @@
 //! Every typed action and the main error paths against the sandbox cloud over real HTTP
 //! (crates/sandbox-cloud: an independent server-side implementation with its own signer).
+//! Every client decodes strictly: a reply field renamed on either side fails here.
 
 use std::time::Duration;
 
@@ -19,8 +20,9 @@ use acs_openapi::{
     AcsError, Client, ClientBuilder, Credentials, ErrorKind, Jitter, RetryPolicy, SignatureVersion,
 };
 use futures::{StreamExt, TryStreamExt};
-use sandbox_cloud::{RunningSandbox, SandboxOptions};
+use sandbox_cloud::RunningSandbox;
 use serde_json::{json, Value};
+use test_support::sandbox::demo_account;
 
 const HZ: &str = "cn-hangzhou";
 const ECS_TRUST: &str = r#"{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"Service":["ecs.aliyuncs.com"]}}],"Version":"1"}"#;
@@ -34,14 +36,8 @@ struct Sandbox {
 impl Sandbox {
     /// A fresh sandbox with its clock paused (tests step it).
     async fn start() -> Self {
-        let running = sandbox_cloud::start(SandboxOptions {
-            time_scale: 0.0,
-            ..SandboxOptions::default()
-        })
-        .await
-        .expect("sandbox starts");
         Self {
-            running,
+            running: test_support::sandbox::paused().await,
             http: reqwest::Client::new(),
         }
     }
@@ -51,11 +47,9 @@ impl Sandbox {
     }
 
     fn builder(&self, power: &str) -> ClientBuilder {
-        let account = sandbox_cloud::demo_accounts()
-            .into_iter()
-            .find(|a| a.power == power)
-            .expect("demo account");
+        let account = demo_account(power);
         Client::builder()
+            .strict_decoding(true)
             .endpoint(self.endpoint())
             .region(HZ)
             .static_credentials(Credentials::access_key(
@@ -585,6 +579,7 @@ async fn snapshot_groups_tags_and_rollback() {
 async fn bad_key_and_bad_signature_are_auth_failures() {
     let sb = Sandbox::start().await;
     let unknown = Client::builder()
+        .strict_decoding(true)
         .endpoint(sb.endpoint())
         .static_credentials(Credentials::access_key("LTAI-no-such-key", "x"))
         .build()
@@ -594,9 +589,10 @@ async fn bad_key_and_bad_signature_are_auth_failures() {
     assert_eq!(e.kind(), ErrorKind::AuthFailed);
     assert!(e.request_id().is_some());
 
-    let admin = &sandbox_cloud::demo_accounts()[0];
+    let admin = &demo_account("admin");
     for sig in [SignatureVersion::Acs3, SignatureVersion::V1] {
         let wrong_secret = Client::builder()
+            .strict_decoding(true)
             .endpoint(sb.endpoint())
             .signature(sig)
             .static_credentials(Credentials::access_key(admin.access_key_id, "wrong-secret"))
@@ -762,6 +758,7 @@ async fn assume_role_directly_and_through_the_ram_role_arn_provider() {
     assert!(creds.security_token.is_some());
     for sig in [SignatureVersion::Acs3, SignatureVersion::V1] {
         let as_role = Client::builder()
+            .strict_decoding(true)
             .endpoint(sb.endpoint())
             .signature(sig)
             .static_credentials(creds.clone())
@@ -776,7 +773,7 @@ async fn assume_role_directly_and_through_the_ram_role_arn_provider() {
 
     // The provider the aliyun CLI `RamRoleArn` mode uses, over the real STS call.
     let source = sb.builder("admin");
-    let admin_keys = &sandbox_cloud::demo_accounts()[0];
+    let admin_keys = &demo_account("admin");
     let provider = Arc::new(RamRoleArnProvider::new(
         Credentials::access_key(admin_keys.access_key_id, admin_keys.access_key_secret),
         AssumeRoleParams {
@@ -843,7 +840,7 @@ async fn ram_role_arn_credentials_are_refreshed_before_they_expire() {
         hand.advance(chrono::Duration::minutes(n));
         sb.step(n as f64 * 60.0)
     };
-    let admin_keys = &sandbox_cloud::demo_accounts()[0];
+    let admin_keys = &demo_account("admin");
     let provider = Arc::new(RamRoleArnProvider::new(
         Credentials::access_key(admin_keys.access_key_id, admin_keys.access_key_secret),
         AssumeRoleParams {
@@ -882,6 +879,7 @@ async fn ram_role_arn_credentials_are_refreshed_before_they_expire() {
     // 16 minutes: the first keys are dead on the cloud, the refreshed ones still work.
     minutes(5).await;
     let stale = Client::builder()
+        .strict_decoding(true)
         .endpoint(sb.endpoint())
         .static_credentials(first)
         .build()
