@@ -278,7 +278,8 @@ async fn client_token_is_generated_once_and_reused_on_retry() {
     let t1 = reqs[0].query_value("ClientToken").unwrap();
     let t2 = reqs[1].query_value("ClientToken").unwrap();
     assert_eq!(t1, t2);
-    assert!(!t1.is_empty());
+    let token = uuid::Uuid::parse_str(&t1).expect("the ClientToken is a UUID");
+    assert_eq!(token.get_version_num(), 4, "{t1}");
 }
 
 #[tokio::test]
