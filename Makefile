@@ -39,6 +39,7 @@ test: deps-test ui lint rust-test ui-test bindings-check sdk-compat e2e
 
 lint: ui
 	cargo fmt --all -- --check
+	node --test scripts/check-layers.test.mjs
 	node scripts/check-layers.mjs
 	cargo clippy --workspace --all-targets $(APP_FEATURES) -- -D warnings
 

@@ -6,7 +6,6 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use url::Url;
@@ -16,10 +15,11 @@ use crate::credentials::{
     AssumeRoleCaller, AssumeRoleParams, Credentials, ProvideCredentials, StaticProvider,
 };
 use crate::endpoint::{host_header, EndpointResolver, Network, Product};
-use crate::error::{AcsError, ServiceError};
+use crate::error::AcsError;
 use crate::limiter::{EndpointLimiter, LimitSettings};
 use crate::params::Params;
-use crate::retry::{is_retry_safe, is_transient, throttle_time_left, RetryPolicy};
+use crate::reply::{parse_reply, reply_request_id};
+use crate::retry::{is_retry_safe, is_transient, RetryPolicy};
 use crate::signing::{
     self, acs3, redact, rpc_v1, sign_acs3, sign_rpc_v1, Acs3Headers, Acs3Request, RpcV1Common,
     SignatureVersion,
@@ -63,6 +63,7 @@ pub struct ClientBuilder {
     limits: LimitSettings,
     clock: Clock,
     credentials: Option<Arc<dyn ProvideCredentials>>,
+    strict_decoding: bool,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -88,6 +89,7 @@ impl Default for ClientBuilder {
             limits: LimitSettings::default(),
             clock: Clock::system(),
             credentials: None,
+            strict_decoding: false,
         }
     }
 }
@@ -137,6 +139,13 @@ impl ClientBuilder {
     pub fn static_credentials(self, credentials: Credentials) -> Self {
         self.credentials(Arc::new(StaticProvider(credentials)))
     }
+    /// Require every field a typed reply expects to be in the JSON (see [`crate::strict`]);
+    /// off by default, because the real cloud may omit fields it does not document as
+    /// always present. The tests against the sandbox turn it on.
+    pub fn strict_decoding(mut self, strict: bool) -> Self {
+        self.strict_decoding = strict;
+        self
+    }
 
     pub fn build(self) -> Result<Client, AcsError> {
         let credentials = self.credentials.clone().ok_or_else(|| {
@@ -172,6 +181,7 @@ impl ClientBuilder {
                 limiters: Mutex::new(HashMap::new()),
                 clock: self.clock,
                 credentials,
+                strict_decoding: self.strict_decoding,
             }),
         })
     }
@@ -193,6 +203,7 @@ struct Inner {
     limiters: Mutex<HashMap<String, Arc<EndpointLimiter>>>,
     clock: Clock,
     credentials: Arc<dyn ProvideCredentials>,
+    strict_decoding: bool,
 }
 
 impl fmt::Debug for Client {
@@ -200,6 +211,7 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("region", &self.inner.region)
             .field("signature", &self.inner.signature)
+            .field("strict_decoding", &self.inner.strict_decoding)
             .finish_non_exhaustive()
     }
 }
@@ -226,7 +238,12 @@ impl Client {
     pub async fn call<T: DeserializeOwned>(&self, request: &Request) -> Result<T, AcsError> {
         let value = self.call_json(request).await?;
         let request_id = reply_request_id(&value);
-        serde_json::from_value(value).map_err(|e| AcsError::Unparseable {
+        let decoded = if self.inner.strict_decoding {
+            crate::strict::from_value(&value).map_err(|e| format!("(strict decoding) {e}"))
+        } else {
+            serde_json::from_value(value).map_err(|e| e.to_string())
+        };
+        decoded.map_err(|e| AcsError::Unparseable {
             action: request.action.to_string(),
             http_status: 200,
             request_id,
@@ -405,14 +422,6 @@ impl Client {
     }
 }
 
-/// The `RequestId` of a successful reply.
-fn reply_request_id(reply: &Value) -> Option<String> {
-    reply
-        .get("RequestId")
-        .and_then(Value::as_str)
-        .map(str::to_string)
-}
-
 fn error_chain(e: &dyn std::error::Error) -> String {
     let mut text = e.to_string();
     let mut source = e.source();
@@ -422,65 +431,6 @@ fn error_chain(e: &dyn std::error::Error) -> String {
         source = s.source();
     }
     text
-}
-
-/// A 2xx JSON object is success; anything else becomes a typed error keyed on `Code`.
-/// A throttled reply keeps the wait its headers ask for.
-pub(crate) fn parse_reply(
-    action: &str,
-    status: u16,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<Value, AcsError> {
-    let json: Option<Value> = serde_json::from_slice(body).ok();
-    let field = |names: &[&str]| {
-        json.as_ref().and_then(|v| {
-            names
-                .iter()
-                .find_map(|n| v.get(*n).and_then(Value::as_str).map(str::to_string))
-        })
-    };
-    let request_id = field(&["RequestId", "requestId"]);
-    if (200..300).contains(&status) {
-        return match json {
-            Some(v) if v.is_object() => Ok(v),
-            _ => Err(AcsError::Unparseable {
-                action: action.to_string(),
-                http_status: status,
-                request_id,
-                message: format!("expected a JSON object, got: {}", snippet(body)),
-            }),
-        };
-    }
-    match field(&["Code", "code"]) {
-        Some(code) => Err(AcsError::Service(Box::new(ServiceError {
-            action: action.to_string(),
-            retry_after: code
-                .starts_with("Throttling")
-                .then(|| throttle_time_left(headers))
-                .flatten(),
-            code,
-            message: field(&["Message", "message"]).unwrap_or_default(),
-            request_id,
-            recommend: field(&["Recommend", "recommend"]),
-            http_status: status,
-        }))),
-        None => Err(AcsError::Unparseable {
-            action: action.to_string(),
-            http_status: status,
-            request_id,
-            message: format!("error reply without a Code: {}", snippet(body)),
-        }),
-    }
-}
-
-fn snippet(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let mut s: String = text.chars().take(200).collect();
-    if text.chars().count() > 200 {
-        s.push('…');
-    }
-    s
 }
 
 /// STS AssumeRole through a client built from a template (endpoint, signature, timeouts).
@@ -522,81 +472,6 @@ impl AssumeRoleCaller for StsAssumeRole {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn error_reply_is_keyed_on_code() {
-        let body = br#"{"RequestId":"R1","HostId":"ecs.aliyuncs.com","Code":"Throttling.User","Message":"slow down","Recommend":"https://api.aliyun.com/troubleshoot?q=Throttling.User"}"#;
-        let e = parse_reply("DescribeInstances", 400, &HeaderMap::new(), body).unwrap_err();
-        let s = e.service().unwrap();
-        assert_eq!(s.code, "Throttling.User");
-        assert_eq!(s.message, "slow down");
-        assert_eq!(s.request_id.as_deref(), Some("R1"));
-        assert!(s.recommend.as_deref().unwrap().contains("troubleshoot"));
-        assert_eq!(s.http_status, 400);
-    }
-
-    #[test]
-    fn throttled_replies_keep_the_wait_their_headers_ask_for() {
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            "x-ratelimit-user-api",
-            "Limit:100,Remain:0,TimeLeft:1500,Reset:1".parse().unwrap(),
-        );
-        let body = br#"{"RequestId":"R1","Code":"Throttling.Api","Message":"slow down"}"#;
-        let e = parse_reply("DescribeInstances", 400, &headers, body).unwrap_err();
-        assert_eq!(
-            e.service().unwrap().retry_after,
-            Some(Duration::from_millis(1500))
-        );
-        // The same headers on another error are no reason to wait.
-        let body = br#"{"RequestId":"R2","Code":"ServiceUnavailable","Message":"m"}"#;
-        let e = parse_reply("DescribeInstances", 503, &headers, body).unwrap_err();
-        assert_eq!(e.service().unwrap().retry_after, None);
-    }
-
-    #[test]
-    fn lowercase_error_fields_are_read_too() {
-        let e = parse_reply(
-            "A",
-            404,
-            &HeaderMap::new(),
-            br#"{"requestId":"r","code":"X.NotFound","message":"m"}"#,
-        )
-        .unwrap_err();
-        assert_eq!(e.code(), Some("X.NotFound"));
-        assert_eq!(e.request_id(), Some("r"));
-    }
-
-    #[test]
-    fn non_json_or_codeless_replies_are_unparseable() {
-        let e = parse_reply("A", 502, &HeaderMap::new(), b"<html>Bad Gateway</html>").unwrap_err();
-        assert!(
-            matches!(
-                e,
-                AcsError::Unparseable {
-                    http_status: 502,
-                    ..
-                }
-            ),
-            "{e}"
-        );
-        let e = parse_reply("A", 200, &HeaderMap::new(), b"not json").unwrap_err();
-        assert!(matches!(
-            e,
-            AcsError::Unparseable {
-                http_status: 200,
-                ..
-            }
-        ));
-        let e = parse_reply("A", 500, &HeaderMap::new(), br#"{"RequestId":"R"}"#).unwrap_err();
-        assert_eq!(e.request_id(), Some("R"));
-    }
-
-    #[test]
-    fn success_is_the_json_object() {
-        let v = parse_reply("A", 200, &HeaderMap::new(), br#"{"RequestId":"R","X":1}"#).unwrap();
-        assert_eq!(v["X"], 1);
-    }
 
     #[test]
     fn builder_needs_credentials_and_a_valid_endpoint() {

@@ -12,9 +12,11 @@ pub mod endpoint;
 pub mod error;
 pub mod limiter;
 pub mod params;
+mod reply;
 pub mod retry;
 pub mod sensitive;
 pub mod signing;
+pub mod strict;
 
 pub use client::{Client, ClientBuilder, Request, StsAssumeRole};
 pub use clock::Clock;

@@ -13,9 +13,7 @@ use acs_openapi::credentials::{
 };
 use acs_openapi::{CredentialsError, Sensitive};
 
-#[path = "../../../tests/support/keyring_gate.rs"]
-mod keyring_gate;
-use keyring_gate::enabled;
+use test_support::keyring_gate::enabled;
 
 fn unique_store() -> KeyringStore {
     KeyringStore::new(format!("appsnap-test-{}", uuid::Uuid::new_v4()))

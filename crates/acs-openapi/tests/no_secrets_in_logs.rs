@@ -9,8 +9,6 @@
 //! so its raw, once- and twice-encoded forms all differ (the sandbox's tokens are
 //! alphanumeric).
 
-mod support;
-
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
@@ -18,8 +16,7 @@ use acs_openapi::actions::ram::CreateRoleRequest;
 use acs_openapi::actions::sts::AssumeRoleRequest;
 use acs_openapi::{Client, Credentials, RetryPolicy, SignatureVersion};
 use base64::Engine as _;
-use sandbox_cloud::SandboxOptions;
-use support::{error, ok, MockServer};
+use test_support::mock_server::{error, ok, MockServer};
 
 const SECRET: &str = "Secret-Never-Logged-7f3a9c";
 const TOKEN: &str = "CAIS+Token/Never=Logged~*快照";
@@ -88,22 +85,15 @@ fn assert_absent(logs: &str, what: &str, secret: &str) {
 
 #[test]
 fn sandbox_sts_session_secrets_never_appear_in_trace_logs() {
-    let admin = sandbox_cloud::demo_accounts()
-        .into_iter()
-        .find(|a| a.power == "admin")
-        .expect("demo admin");
+    let admin = test_support::sandbox::demo_account("admin");
     // (id, secret, token) of every STS session the test used.
     let sts_keys = Arc::new(Mutex::new(Vec::<(String, String, String)>::new()));
     let seen = sts_keys.clone();
     let logs = capture_trace_logs(|| async move {
-        let sb = sandbox_cloud::start(SandboxOptions {
-            time_scale: 0.0,
-            ..Default::default()
-        })
-        .await
-        .expect("sandbox starts");
+        let sb = test_support::sandbox::paused().await;
         let builder = |sig: SignatureVersion, creds: Credentials| {
             Client::builder()
+                .strict_decoding(true)
                 .endpoint(sb.endpoint())
                 .region("cn-hangzhou")
                 .signature(sig)

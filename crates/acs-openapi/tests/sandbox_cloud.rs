@@ -1,5 +1,6 @@
 //! Every typed action and the main error paths against the sandbox cloud over real HTTP
 //! (crates/sandbox-cloud: an independent server-side implementation with its own signer).
+//! Every client decodes strictly: a reply field renamed on either side fails here.
 
 use std::time::Duration;
 
@@ -18,9 +19,11 @@ use acs_openapi::actions::tags::ListTagResourcesRequest;
 use acs_openapi::{
     AcsError, Client, ClientBuilder, Credentials, ErrorKind, Jitter, RetryPolicy, SignatureVersion,
 };
+use base64::Engine as _;
 use futures::{StreamExt, TryStreamExt};
-use sandbox_cloud::{RunningSandbox, SandboxOptions};
+use sandbox_cloud::RunningSandbox;
 use serde_json::{json, Value};
+use test_support::sandbox::demo_account;
 
 const HZ: &str = "cn-hangzhou";
 const ECS_TRUST: &str = r#"{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"Service":["ecs.aliyuncs.com"]}}],"Version":"1"}"#;
@@ -34,14 +37,8 @@ struct Sandbox {
 impl Sandbox {
     /// A fresh sandbox with its clock paused (tests step it).
     async fn start() -> Self {
-        let running = sandbox_cloud::start(SandboxOptions {
-            time_scale: 0.0,
-            ..SandboxOptions::default()
-        })
-        .await
-        .expect("sandbox starts");
         Self {
-            running,
+            running: test_support::sandbox::paused().await,
             http: reqwest::Client::new(),
         }
     }
@@ -51,11 +48,9 @@ impl Sandbox {
     }
 
     fn builder(&self, power: &str) -> ClientBuilder {
-        let account = sandbox_cloud::demo_accounts()
-            .into_iter()
-            .find(|a| a.power == power)
-            .expect("demo account");
+        let account = demo_account(power);
         Client::builder()
+            .strict_decoding(true)
             .endpoint(self.endpoint())
             .region(HZ)
             .static_credentials(Credentials::access_key(
@@ -108,6 +103,18 @@ impl Sandbox {
     }
 }
 
+/// The sandbox's RequestId format: 8-4-4-4-12 uppercase hex, as the cloud's.
+fn assert_request_id(id: &str) {
+    let groups: Vec<usize> = id.split('-').map(str::len).collect();
+    assert_eq!(groups, [8, 4, 4, 4, 12], "{id}");
+    assert!(
+        id.chars().all(|c| c == '-'
+            || c.is_ascii_digit()
+            || c.is_ascii_uppercase() && c.is_ascii_hexdigit()),
+        "{id}"
+    );
+}
+
 async fn instance(client: &Client, region: &str, name: &str) -> Instance {
     client
         .describe_instances_stream(region, DescribeInstancesRequest::default())
@@ -125,7 +132,7 @@ async fn sts_identity_and_regions_with_both_signatures() {
         let client = sb.builder("admin").signature(sig).build().unwrap();
         let me = client.get_caller_identity().await.unwrap();
         assert_eq!(me.account_id, sandbox_cloud::DEMO_ACCOUNT_ID, "{sig:?}");
-        assert!(!me.request_id.is_empty());
+        assert_request_id(&me.request_id);
         let regions = client.describe_regions(HZ).await.unwrap().regions.region;
         assert!(regions.iter().any(|r| r.region_id == HZ), "{regions:?}");
     }
@@ -369,7 +376,22 @@ async fn commands_invocations_and_file_sends() {
         .try_collect()
         .await
         .unwrap();
-    assert!(!public.is_empty());
+    // The sandbox's four public commands, over two pages of two.
+    let mut ids: Vec<&str> = public.iter().map(|c| c.command_id.as_str()).collect();
+    ids.sort();
+    assert_eq!(
+        ids,
+        [
+            "c-pub0appconsistlnx",
+            "c-pub0appconsistwin",
+            "c-pub0imagerepairlx",
+            "c-pub0resetpwdlinux"
+        ]
+    );
+    assert!(
+        public.iter().all(|c| c.provider == "AlibabaCloud"),
+        "{public:?}"
+    );
 
     let mysql = instance(&client, HZ, "app-centos79-mysql").await;
     let ids = vec![mysql.instance_id.clone()];
@@ -404,7 +426,15 @@ async fn commands_invocations_and_file_sends() {
         .await
         .unwrap();
     assert_eq!(invs[0].invoke_id, run.invoke_id);
-    assert!(!invs[0].invocation_status.is_empty());
+    // The simulated guest runs only its documented scripts (GUEST_SCRIPTS.md): `echo`
+    // finishes with 127, so the invocation fails with ExitCodeNonzero.
+    let on_mysql = &invs[0].invoke_instances.invoke_instance[0];
+    assert_eq!(invs[0].invocation_status, "Failed", "{:?}", invs[0]);
+    assert_eq!(
+        (on_mysql.instance_id.as_str(), on_mysql.exit_code),
+        (mysql.instance_id.as_str(), Some(127))
+    );
+    assert_eq!(on_mysql.error_code, "ExitCodeNonzero");
     let results: Vec<_> = client
         .describe_invocation_results_stream(
             HZ,
@@ -417,6 +447,17 @@ async fn commands_invocations_and_file_sends() {
         .await
         .unwrap();
     assert_eq!(results[0].instance_id, mysql.instance_id);
+    assert_eq!(results[0].invocation_status, "Failed", "{:?}", results[0]);
+    assert_eq!(results[0].exit_code, Some(127));
+    // Base64 by default (alibaba-api.md §3.11).
+    let output = base64::engine::general_purpose::STANDARD
+        .decode(&results[0].output)
+        .expect("Base64 output");
+    let output = String::from_utf8(output).unwrap();
+    assert!(
+        output.starts_with("sandbox-cloud: this simulated guest does not run arbitrary scripts."),
+        "{output}"
+    );
 
     let own: Vec<_> = client
         .describe_commands_stream(HZ, DescribeCommandsRequest::default())
@@ -568,7 +609,13 @@ async fn snapshot_groups_tags_and_rollback() {
         .unwrap();
     sb.step(120.0).await;
     let r = client.reset_disks(HZ, &pairs, false).await.unwrap();
-    assert!(!r.operation_progress_set.operation_progress.is_empty());
+    let statuses: Vec<&str> = r
+        .operation_progress_set
+        .operation_progress
+        .iter()
+        .map(|p| p.operation_status.as_str())
+        .collect();
+    assert_eq!(statuses, vec!["Success"; pairs.len()], "{r:?}");
     client
         .reset_disk(HZ, &pairs[0].0, &pairs[0].1)
         .await
@@ -578,13 +625,20 @@ async fn snapshot_groups_tags_and_rollback() {
         .delete_snapshot_group(HZ, &group.snapshot_group_id)
         .await
         .unwrap();
-    assert!(!del.operation_progress_set.operation_progress.is_empty());
+    let deleted: Vec<(&str, &str)> = del
+        .operation_progress_set
+        .operation_progress
+        .iter()
+        .map(|p| (p.operation_status.as_str(), p.error_code.as_str()))
+        .collect();
+    assert_eq!(deleted, vec![("Success", ""); pairs.len()], "{del:?}");
 }
 
 #[tokio::test]
 async fn bad_key_and_bad_signature_are_auth_failures() {
     let sb = Sandbox::start().await;
     let unknown = Client::builder()
+        .strict_decoding(true)
         .endpoint(sb.endpoint())
         .static_credentials(Credentials::access_key("LTAI-no-such-key", "x"))
         .build()
@@ -592,11 +646,12 @@ async fn bad_key_and_bad_signature_are_auth_failures() {
     let e = unknown.get_caller_identity().await.unwrap_err();
     assert_eq!(e.code(), Some("InvalidAccessKeyId.NotFound"), "{e}");
     assert_eq!(e.kind(), ErrorKind::AuthFailed);
-    assert!(e.request_id().is_some());
+    assert_request_id(e.request_id().unwrap());
 
-    let admin = &sandbox_cloud::demo_accounts()[0];
+    let admin = &demo_account("admin");
     for sig in [SignatureVersion::Acs3, SignatureVersion::V1] {
         let wrong_secret = Client::builder()
+            .strict_decoding(true)
             .endpoint(sb.endpoint())
             .signature(sig)
             .static_credentials(Credentials::access_key(admin.access_key_id, "wrong-secret"))
@@ -757,11 +812,18 @@ async fn assume_role_directly_and_through_the_ram_role_arn_provider() {
         })
         .await
         .unwrap();
-    assert!(assumed.credentials.expiration.is_some());
+    // 900 s from the sandbox's (paused) clock.
+    let sim_now = sb.control(reqwest::Method::GET, "clock", Value::Null).await["now_ms"]
+        .as_i64()
+        .unwrap();
+    let expires = assumed.credentials.expiration.expect("Expiration");
+    assert_eq!(expires.timestamp(), sim_now / 1000 + 900, "{expires}");
     let creds = assumed.into_credentials();
-    assert!(creds.security_token.is_some());
+    assert!(creds.access_key_id.starts_with("STS."), "{creds:?}");
+    assert_eq!(creds.provider, "ram-role-arn");
     for sig in [SignatureVersion::Acs3, SignatureVersion::V1] {
         let as_role = Client::builder()
+            .strict_decoding(true)
             .endpoint(sb.endpoint())
             .signature(sig)
             .static_credentials(creds.clone())
@@ -776,7 +838,7 @@ async fn assume_role_directly_and_through_the_ram_role_arn_provider() {
 
     // The provider the aliyun CLI `RamRoleArn` mode uses, over the real STS call.
     let source = sb.builder("admin");
-    let admin_keys = &sandbox_cloud::demo_accounts()[0];
+    let admin_keys = &demo_account("admin");
     let provider = Arc::new(RamRoleArnProvider::new(
         Credentials::access_key(admin_keys.access_key_id, admin_keys.access_key_secret),
         AssumeRoleParams {
@@ -843,7 +905,7 @@ async fn ram_role_arn_credentials_are_refreshed_before_they_expire() {
         hand.advance(chrono::Duration::minutes(n));
         sb.step(n as f64 * 60.0)
     };
-    let admin_keys = &sandbox_cloud::demo_accounts()[0];
+    let admin_keys = &demo_account("admin");
     let provider = Arc::new(RamRoleArnProvider::new(
         Credentials::access_key(admin_keys.access_key_id, admin_keys.access_key_secret),
         AssumeRoleParams {
@@ -882,6 +944,7 @@ async fn ram_role_arn_credentials_are_refreshed_before_they_expire() {
     // 16 minutes: the first keys are dead on the cloud, the refreshed ones still work.
     minutes(5).await;
     let stale = Client::builder()
+        .strict_decoding(true)
         .endpoint(sb.endpoint())
         .static_credentials(first)
         .build()

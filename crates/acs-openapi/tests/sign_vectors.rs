@@ -1,5 +1,5 @@
 //! Every signing vector we have, checked step by step: the SDK-generated vectors in
-//! `tests/data/sign-vectors.json` (copied from shared/reference/vectors), the published
+//! `crates/test-support/data/sign-vectors.json` (copied from shared/reference/vectors), the published
 //! examples V1-A/B/C and V3-A/B/C (alibaba-api.md §1), and real SDK requests captured on
 //! the wire (`requests-*.jsonl`), re-signed from their parts.
 
@@ -10,14 +10,10 @@ use acs_openapi::signing::rpc_v1::{self, rpc_v1_params, signed_query_string, Rpc
 use acs_openapi::signing::{sign_acs3, sign_rpc_v1, Acs3Headers, Acs3Request};
 use serde_json::Value;
 
-const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data");
-
-fn load(name: &str) -> String {
-    std::fs::read_to_string(format!("{DATA}/{name}")).unwrap()
-}
+use test_support::data::{request_capture, SIGN_VECTORS};
 
 fn vectors() -> Value {
-    serde_json::from_str(&load("sign-vectors.json")).unwrap()
+    serde_json::from_str(SIGN_VECTORS).unwrap()
 }
 
 fn str_map(v: &Value) -> BTreeMap<String, String> {
@@ -332,7 +328,7 @@ fn v3_c_sts_headers_repeat_list_json_param() {
 /// Real requests from Alibaba's Python (ACS3) SDK, re-signed from what was on the wire.
 #[test]
 fn captured_tea_acs3_requests_verify() {
-    let text = load("requests-tea-acs3.jsonl");
+    let text = request_capture("requests-tea-acs3.jsonl");
     let mut count = 0;
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let r: Value = serde_json::from_str(line).unwrap();
@@ -386,7 +382,7 @@ fn captured_tea_acs3_requests_verify() {
 /// Real GET requests from Alibaba's Node.js RPC SDK (signature v1), re-signed.
 #[test]
 fn captured_node_rpc_v1_requests_verify() {
-    let text = load("requests-node-pop-core-get.jsonl");
+    let text = request_capture("requests-node-pop-core-get.jsonl");
     let mut count = 0;
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let r: Value = serde_json::from_str(line).unwrap();

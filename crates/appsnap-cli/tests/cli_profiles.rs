@@ -11,9 +11,7 @@ use std::process::{Command, Stdio};
 
 use sandbox_cloud::SandboxOptions;
 
-#[path = "../../../tests/support/keyring_gate.rs"]
-mod keyring_gate;
-use keyring_gate::enabled;
+use test_support::keyring_gate::enabled;
 
 /// A throwaway HOME with its own XDG_CONFIG_HOME.
 struct Home {

@@ -11,9 +11,7 @@ use appsnap_core::profiles::{
     Profile, ProfileError, ProfileKeyStatus, ProfileSignature, Profiles, Removed,
 };
 
-#[path = "../../../tests/support/keyring_gate.rs"]
-mod keyring_gate;
-use keyring_gate::enabled;
+use test_support::keyring_gate::enabled;
 
 fn unique() -> String {
     uuid::Uuid::new_v4().simple().to_string()

@@ -27,17 +27,14 @@ const AUTH_CODES: &[&str] = &[
 ];
 
 fn captures() -> Vec<Value> {
-    [
-        include_str!("data/requests-node-pop-core-get.jsonl"),
-        include_str!("data/requests-tea-acs3.jsonl"),
-    ]
-    .iter()
-    .flat_map(|f| {
-        f.lines()
-            .filter(|l| !l.trim().is_empty())
-            .map(|l| serde_json::from_str::<Value>(l).unwrap())
-    })
-    .collect()
+    test_support::data::REQUEST_CAPTURES
+        .iter()
+        .flat_map(|(_, f)| {
+            f.lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        })
+        .collect()
 }
 
 fn body_of(c: &Value) -> Vec<u8> {

@@ -7,7 +7,7 @@ use sandbox_cloud::{start, SandboxOptions};
 use support::{Client, ADMIN, ECS};
 
 #[tokio::test]
-async fn ten_thousand_instances_page_quickly() {
+async fn ten_thousand_instances_page_completely() {
     let sb = start(SandboxOptions {
         scenario: "scale".into(),
         scale_instances: 10_000,

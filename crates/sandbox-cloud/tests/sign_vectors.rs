@@ -1,11 +1,11 @@
 //! The server's signing primitives against the vectors produced by Alibaba's own SDK
-//! signing functions (tests/data/sign-vectors.json).
+//! signing functions (crates/test-support/data/sign-vectors.json).
 
 use sandbox_cloud::auth::{acs3, rpc_v1};
 use serde_json::Value;
 
 fn vectors() -> Value {
-    serde_json::from_str(include_str!("data/sign-vectors.json")).unwrap()
+    serde_json::from_str(test_support::data::SIGN_VECTORS).unwrap()
 }
 
 fn pairs(v: &Value) -> Vec<(String, String)> {

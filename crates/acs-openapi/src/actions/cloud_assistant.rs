@@ -36,7 +36,8 @@ pub struct CloudAssistantStatus {
 pub struct DescribeCloudAssistantStatusResponse {
     pub request_id: String,
     pub total_count: u64,
-    pub next_token: String,
+    /// The next page's cursor; absent (or empty) on the last page.
+    pub next_token: Option<String>,
     pub instance_cloud_assistant_status_set: StatusSet,
 }
 
@@ -65,7 +66,8 @@ pub struct DescribeCommandsRequest {
 pub struct DescribeCommandsResponse {
     pub request_id: String,
     pub total_count: u64,
-    pub next_token: String,
+    /// The next page's cursor; absent (or empty) on the last page.
+    pub next_token: Option<String>,
     pub commands: Commands,
 }
 
@@ -196,7 +198,8 @@ pub struct DescribeInvocationsRequest {
 pub struct DescribeInvocationsResponse {
     pub request_id: String,
     pub total_count: u64,
-    pub next_token: String,
+    /// The next page's cursor; absent (or empty) on the last page.
+    pub next_token: Option<String>,
     pub invocations: Invocations,
 }
 
@@ -240,7 +243,8 @@ pub struct InvokeInstance {
     pub invocation_status: String,
     pub instance_invoke_status: String,
     pub exit_code: Option<i64>,
-    pub output: String,
+    /// Only with `IncludeOutput` (alibaba-api.md §3.10).
+    pub output: Option<String>,
     pub dropped: u64,
     pub error_code: String,
     pub error_info: String,
@@ -277,7 +281,8 @@ pub struct DescribeInvocationResultsResponse {
 #[serde(rename_all = "PascalCase", default)]
 pub struct InvocationResultsPage {
     pub total_count: u64,
-    pub next_token: String,
+    /// The next page's cursor; absent (or empty) on the last page.
+    pub next_token: Option<String>,
     pub invocation_results: InvocationResults,
 }
 
@@ -352,7 +357,8 @@ pub struct DescribeSendFileResultsRequest {
 pub struct DescribeSendFileResultsResponse {
     pub request_id: String,
     pub total_count: u64,
-    pub next_token: String,
+    /// The next page's cursor; absent (or empty) on the last page.
+    pub next_token: Option<String>,
     pub invocations: SendFileInvocations,
 }
 
@@ -434,7 +440,7 @@ impl Client {
                     .describe_cloud_assistant_status(&region, &ids, token.as_deref())
                     .await?;
                 Ok(Page {
-                    next: next_token(token.as_deref(), Some(&r.next_token)),
+                    next: next_token(token.as_deref(), r.next_token.as_deref()),
                     items: r.instance_cloud_assistant_status_set.items,
                 })
             }

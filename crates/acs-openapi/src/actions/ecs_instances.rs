@@ -74,7 +74,8 @@ impl DescribeInstancesRequest {
 pub struct DescribeInstancesResponse {
     pub request_id: String,
     pub total_count: u64,
-    pub next_token: String,
+    /// The next page's cursor; absent (or empty) on the last page.
+    pub next_token: Option<String>,
     pub instances: Instances,
 }
 
@@ -174,7 +175,8 @@ impl DescribeDisksRequest {
 pub struct DescribeDisksResponse {
     pub request_id: String,
     pub total_count: u64,
-    pub next_token: String,
+    /// The next page's cursor; absent (or empty) on the last page.
+    pub next_token: Option<String>,
     pub disks: Disks,
 }
 

@@ -49,18 +49,20 @@ pub fn new_client_token() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
-/// Booleans the API sends as strings (`"true"`/`"false"`), also accepting real booleans.
+/// Booleans the API sends as strings (`"true"`/`"false"`), also accepting real booleans
+/// (`null` is false). Not an `Option` inside, so strict decoding still requires the field.
 pub(crate) fn bool_from_string<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum Raw {
         B(bool),
         S(String),
+        Null(()),
     }
-    Ok(match Option::<Raw>::deserialize(d)? {
-        Some(Raw::B(b)) => b,
-        Some(Raw::S(s)) => s.eq_ignore_ascii_case("true"),
-        None => false,
+    Ok(match Raw::deserialize(d)? {
+        Raw::B(b) => b,
+        Raw::S(s) => s.eq_ignore_ascii_case("true"),
+        Raw::Null(()) => false,
     })
 }
 
@@ -107,6 +109,9 @@ mod tests {
         assert!(!b.v);
         assert_eq!(b.n, Some(7));
         let b: B = serde_json::from_str(r#"{"v":"False"}"#).unwrap();
+        assert!(!b.v);
+        assert_eq!(b.n, None);
+        let b: B = serde_json::from_str(r#"{"v":null,"n":null}"#).unwrap();
         assert!(!b.v);
         assert_eq!(b.n, None);
     }

@@ -65,9 +65,9 @@ macro_rules! next_token_stream {
                 req.next_token = token.clone();
                 async move {
                     let reply = client.$page_fn(&region, &req).await?;
-                    let (items, next): (Vec<$item>, String) = ($split)(reply);
+                    let (items, next): (Vec<$item>, Option<String>) = ($split)(reply);
                     Ok(Page {
-                        next: next_token(token.as_deref(), Some(&next)),
+                        next: next_token(token.as_deref(), next.as_deref()),
                         items,
                     })
                 }

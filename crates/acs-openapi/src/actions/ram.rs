@@ -22,9 +22,11 @@ pub struct Role {
     pub role_name: String,
     pub arn: String,
     pub description: String,
-    pub assume_role_policy_document: String,
+    /// Absent from ListRoles (alibaba-api.md §5.1).
+    pub assume_role_policy_document: Option<String>,
     pub create_date: String,
-    pub update_date: String,
+    /// Absent from CreateRole's reply.
+    pub update_date: Option<String>,
     pub max_session_duration: u64,
 }
 
@@ -49,7 +51,8 @@ pub struct CreateRoleRequest {
 pub struct ListRolesResponse {
     pub request_id: String,
     pub is_truncated: bool,
-    pub marker: String,
+    /// Only when truncated.
+    pub marker: Option<String>,
     pub roles: Roles,
 }
 
@@ -67,10 +70,14 @@ pub struct Policy {
     pub policy_type: String,
     pub description: String,
     pub default_version: String,
-    pub create_date: String,
-    pub update_date: String,
-    pub attachment_count: u64,
-    pub attach_date: String,
+    /// CreatePolicy and GetPolicy only (alibaba-api.md §5.2).
+    pub create_date: Option<String>,
+    /// GetPolicy only.
+    pub update_date: Option<String>,
+    /// GetPolicy only.
+    pub attachment_count: Option<u64>,
+    /// ListPoliciesForRole only.
+    pub attach_date: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -147,9 +154,10 @@ impl Client {
             let client = client.clone();
             async move {
                 let r = client.list_roles(marker.as_deref(), max_items).await?;
-                let next =
-                    (r.is_truncated && !r.marker.is_empty() && Some(&r.marker) != marker.as_ref())
-                        .then(|| Some(r.marker.clone()));
+                let next = r
+                    .marker
+                    .filter(|m| r.is_truncated && !m.is_empty() && Some(m) != marker.as_ref())
+                    .map(Some);
                 Ok(Page {
                     items: r.roles.role,
                     next,

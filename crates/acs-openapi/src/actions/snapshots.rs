@@ -48,7 +48,8 @@ pub struct DescribeSnapshotGroupsRequest {
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeSnapshotGroupsResponse {
     pub request_id: String,
-    pub next_token: String,
+    /// The next page's cursor; absent (or empty) on the last page.
+    pub next_token: Option<String>,
     pub snapshot_groups: SnapshotGroups,
 }
 
@@ -110,7 +111,8 @@ pub struct DescribeSnapshotsRequest {
 #[serde(rename_all = "PascalCase", default)]
 pub struct DescribeSnapshotsResponse {
     pub request_id: String,
-    pub next_token: String,
+    /// The next page's cursor; absent (or empty) on the last page.
+    pub next_token: Option<String>,
     pub snapshots: Snapshots,
 }
 

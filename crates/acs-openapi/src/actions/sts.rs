@@ -15,8 +15,10 @@ use crate::Sensitive;
 pub struct CallerIdentity {
     pub request_id: String,
     pub account_id: String,
-    pub user_id: String,
-    pub role_id: String,
+    /// A RAM user's id; absent for the account owner and role sessions (alibaba-api.md §5.4).
+    pub user_id: Option<String>,
+    /// Only when called with a role session.
+    pub role_id: Option<String>,
     pub principal_id: String,
     pub arn: String,
     pub identity_type: String,

@@ -28,7 +28,8 @@ pub struct TagResources {
 #[serde(rename_all = "PascalCase", default)]
 pub struct ListTagResourcesResponse {
     pub request_id: String,
-    pub next_token: String,
+    /// The next page's cursor; absent (or empty) on the last page.
+    pub next_token: Option<String>,
     pub tag_resources: TagResources,
 }
 

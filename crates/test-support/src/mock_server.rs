@@ -1,7 +1,5 @@
-//! A tiny scripted HTTP/1.1 server for transport tests (until/besides the sandbox):
-//! each connection gets the next scripted reply; every request is recorded.
-
-#![allow(dead_code)]
+//! A tiny scripted HTTP/1.1 server for transport tests and error paths the sandbox does
+//! not produce: each connection gets the next scripted reply; every request is recorded.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};

@@ -1,5 +1,6 @@
-//! The one switch for tests that need the real OS keyring, shared by every crate's keyring
-//! tests (included with `#[path]`). They run when APPSNAP_KEYRING_TESTS=1, i.e. inside
+//! The one switch for tests that need the real OS keyring, shared by every crate's
+//! keyring tests (`test_support::keyring_gate::enabled()`). They run when
+//! APPSNAP_KEYRING_TESTS=1, i.e. inside
 //! `scripts/with-keyring.sh`; on a developer's machine they say why they skip; in CI (`CI`
 //! set) they fail, so a plain `cargo test` there is never a false green.
 
