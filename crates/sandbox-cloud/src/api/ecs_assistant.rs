@@ -27,11 +27,7 @@ fn instance_ids(c: &Call, max: usize) -> ApiResult<Vec<String>> {
         return Err(ApiError::missing("InstanceId.N"));
     }
     if ids.len() > max {
-        return Err(ApiError::new(
-            403,
-            "InstanceIds.ExceedLimit",
-            format!("The number of instances exceeds the limit of {max}."),
-        ));
+        return Err(ApiError::instance_ids_exceed(max));
     }
     Ok(ids)
 }
@@ -40,11 +36,7 @@ pub fn describe_cloud_assistant_status(c: &mut Call) -> ApiResult<Value> {
     let region = c.p.region()?.to_string();
     let ids = c.p.list("InstanceId");
     if ids.len() > 100 {
-        return Err(ApiError::new(
-            403,
-            "InstanceIds.ExceedLimit",
-            "The number of instances exceeds the limit of 100.",
-        ));
+        return Err(ApiError::instance_ids_exceed(100));
     }
     let os = c.p.get("OSType").map(str::to_ascii_lowercase);
     let reg = c.world.region_mut(&c.account, &region)?;
@@ -86,28 +78,16 @@ fn valid_type(kind: &str) -> ApiResult<OsType> {
     match kind {
         "RunShellScript" => Ok(OsType::Linux),
         "RunPowerShellScript" | "RunBatScript" => Ok(OsType::Windows),
-        _ => Err(ApiError::new(
-            403,
-            "InvalidCmdType.NotFound",
-            format!("The specified command type {kind} does not exist."),
-        )),
+        _ => Err(ApiError::command_type_not_found(kind)),
     }
 }
 
 fn check_lengths(c: &Call) -> ApiResult<()> {
     if c.p.string("Name").chars().count() > 128 {
-        return Err(ApiError::new(
-            403,
-            "CmdName.ExceedLimit",
-            "The command name exceeds 128 characters.",
-        ));
+        return Err(ApiError::command_name_too_long());
     }
     if c.p.string("Description").chars().count() > 512 {
-        return Err(ApiError::new(
-            403,
-            "CmdDesc.ExceedLimit",
-            "The command description exceeds 512 characters.",
-        ));
+        return Err(ApiError::command_description_too_long());
     }
     Ok(())
 }
@@ -121,11 +101,7 @@ fn content(c: &Call, default_encoding: &str, limit_kb: usize) -> ApiResult<Strin
         .encode(text.as_bytes())
         .len();
     if b64 > limit_kb * 1024 {
-        return Err(ApiError::new(
-            403,
-            "CmdContent.ExceedLimit",
-            format!("The Base64-encoded command content exceeds {limit_kb} KB."),
-        ));
+        return Err(ApiError::command_content_too_long(limit_kb));
     }
     Ok(text)
 }
@@ -176,13 +152,7 @@ pub fn delete_command(c: &mut Call) -> ApiResult<Value> {
         .region_mut(&c.account, &region)?
         .commands
         .remove(&id)
-        .ok_or_else(|| {
-            ApiError::new(
-                404,
-                "InvalidCmdId.NotFound",
-                "The specified command ID does not exist.",
-            )
-        })?;
+        .ok_or_else(ApiError::command_not_found)?;
     Ok(json!({}))
 }
 
@@ -252,36 +222,18 @@ fn resolve_parameters(c: &Call, cmd: &Command) -> ApiResult<Vec<(String, String)
     };
     if !cmd.enable_parameter {
         if !given.is_empty() {
-            return Err(ApiError::new(
-                404,
-                "Parameter.Disabled",
-                "The command does not enable custom parameters.",
-            ));
+            return Err(ApiError::parameters_disabled());
         }
         return Ok(Vec::new());
     }
     if given.len() > 10 {
-        return Err(ApiError::new(
-            403,
-            "ParameterCount.ExceedLimit",
-            "At most 10 parameters can be passed.",
-        ));
+        return Err(ApiError::parameter_count_exceeded());
     }
     let names = cmd.parameter_names();
-    let not_matched = |why: String| {
-        ApiError::new(
-            403,
-            "Parameter.NotMatched",
-            format!("The parameters do not match the command: {why}"),
-        )
-    };
+    let not_matched = |why: String| ApiError::parameters_not_matched(&why);
     for (k, _) in &given {
         if k.len() > 64 {
-            return Err(ApiError::new(
-                403,
-                "ParameterKey.ExceedLimit",
-                "A parameter name exceeds 64 characters.",
-            ));
+            return Err(ApiError::parameter_key_too_long());
         }
         if !names.iter().any(|n| n.eq_ignore_ascii_case(k)) {
             return Err(not_matched(format!("unknown parameter {k}")));
@@ -337,14 +289,7 @@ fn launch(
             .get(id)
             .ok_or_else(|| ApiError::assistant_instance_not_found(id))?;
         if inst.os.os_type != os {
-            return Err(ApiError::new(
-                403,
-                "InvalidInstance.NotMatch",
-                format!(
-                    "The specified instance type does not match the command ({id} is {}).",
-                    inst.os.os_type.title()
-                ),
-            ));
+            return Err(ApiError::instance_os_mismatch(id, inst.os.os_type.title()));
         }
     }
     let invoke_id = c.world.rng.assistant_id("t", region);
@@ -385,11 +330,7 @@ fn launch(
 fn repeat_mode(c: &Call) -> ApiResult<()> {
     match c.p.get("RepeatMode") {
         None | Some("Once") => Ok(()),
-        Some(other) => Err(ApiError::new(
-            400,
-            "UnsupportedOperation",
-            format!("The sandbox cloud only runs RepeatMode=Once, not {other}."),
-        )),
+        Some(other) => Err(ApiError::unsupported_repeat_mode(other)),
     }
 }
 
@@ -435,13 +376,7 @@ pub fn invoke_command(c: &mut Call) -> ApiResult<Value> {
                 .find(|p| p.id == id || p.name == id)
                 .cloned()
         })
-        .ok_or_else(|| {
-            ApiError::new(
-                404,
-                "InvalidCmdId.NotFound",
-                "The specified command ID does not exist.",
-            )
-        })?;
+        .ok_or_else(ApiError::command_not_found)?;
     let timeout = match c.p.u64("Timeout")? {
         Some(t) if t < 10 => {
             return Err(ApiError::invalid("Timeout", "must be at least 10 seconds"))
@@ -550,64 +485,34 @@ pub fn send_file(c: &mut Call) -> ApiResult<Value> {
     let target = c.p.req("TargetDir")?.to_string();
     let raw = c.p.req("Content")?.to_string();
     if name.chars().count() > 255 {
-        return Err(ApiError::new(
-            403,
-            "FileName.ExceedLimit",
-            "The file name exceeds 255 characters.",
-        ));
+        return Err(ApiError::file_name_too_long());
     }
     if target.chars().count() > 255 {
-        return Err(ApiError::new(
-            403,
-            "FileTargetDir.Invalid",
-            "The target directory is invalid or exceeds 255 characters.",
-        ));
+        return Err(ApiError::file_target_dir_invalid());
     }
     if c.p.string("Description").chars().count() > 512 {
-        return Err(ApiError::new(
-            403,
-            "FileDesc.ExceedLimit",
-            "The file description exceeds 512 characters.",
-        ));
+        return Err(ApiError::file_description_too_long());
     }
     let content_type = c.p.get("ContentType").unwrap_or("PlainText").to_string();
     let bytes = if content_type.eq_ignore_ascii_case("Base64") {
         base64::engine::general_purpose::STANDARD
             .decode(raw.trim())
-            .map_err(|_| {
-                ApiError::new(
-                    403,
-                    "FileContent.DecodeError",
-                    "The file content could not be Base64-decoded.",
-                )
-            })?
+            .map_err(|_| ApiError::file_content_undecodable())?
     } else if content_type.eq_ignore_ascii_case("PlainText") {
         raw.clone().into_bytes()
     } else {
-        return Err(ApiError::new(
-            403,
-            "FileContentType.Invalid",
-            format!("The content type {content_type} is invalid."),
-        ));
+        return Err(ApiError::file_content_type_invalid(&content_type));
     };
     if base64::engine::general_purpose::STANDARD
         .encode(&bytes)
         .len()
         > 32 * 1024
     {
-        return Err(ApiError::new(
-            403,
-            "FileSize.ExceedLimit",
-            "The file content exceeds 32 KB after Base64 encoding.",
-        ));
+        return Err(ApiError::file_too_large());
     }
     let file_mode = c.p.get("FileMode").unwrap_or("0644").to_string();
     if crate::world::guest::parse_mode(&file_mode).is_none() {
-        return Err(ApiError::new(
-            403,
-            "FileMode.Invalid",
-            format!("The file mode {file_mode} is invalid: use 3 or 4 octal digits."),
-        ));
+        return Err(ApiError::file_mode_invalid(&file_mode));
     }
     let owner = c.p.get("FileOwner").unwrap_or("root").to_string();
     let group = c.p.get("FileGroup").unwrap_or("root").to_string();

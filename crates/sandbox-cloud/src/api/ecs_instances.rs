@@ -143,11 +143,7 @@ pub fn describe_instance_ram_role(c: &mut Call) -> ApiResult<Value> {
     let ids = c.p.json_list("InstanceIds")?;
     let role = c.p.get("RamRoleName").map(String::from);
     if ids.is_empty() && role.is_none() {
-        return Err(ApiError::new(
-            403,
-            "InvalidParameter.AllEmpty",
-            "InstanceIds and RamRoleName cannot both be empty.",
-        ));
+        return Err(ApiError::instance_ids_and_role_empty());
     }
     if ids.len() > 50 {
         return Err(ApiError::invalid("InstanceIds", "at most 50 ids"));
@@ -183,30 +179,16 @@ pub fn attach_instance_ram_role(c: &mut Call) -> ApiResult<Value> {
         return Err(ApiError::invalid("InstanceIds", "at most 100 ids"));
     }
     let ram = &c.world.account(&c.account)?.ram;
-    let r = ram.role(&role).ok_or_else(|| {
-        ApiError::new(
-            404,
-            "InvalidRamRole.NotFound",
-            "The specified RAMRoleName does not exist.",
-        )
-    })?;
+    let r = ram
+        .role(&role)
+        .ok_or_else(ApiError::instance_role_not_found)?;
     if !r.trusts_ecs() {
-        return Err(ApiError::new(
-            404,
-            "InvalidRamRole.NotEcsRole",
-            "The specified ram role is not authorized for ecs, please check your role policy.",
-        ));
+        return Err(ApiError::instance_role_not_ecs());
     }
     let role_name = r.name.clone();
     let reg = c.world.region_mut(&c.account, &region)?;
     // The RAM-role APIs' own wording (reference §2.5).
-    reg.check_instances(ids.iter(), |id| {
-        ApiError::new(
-            404,
-            "InvalidInstanceId.NotFound",
-            format!("The specified instanceId does not exist ({id})"),
-        )
-    })?;
+    reg.check_instances(ids.iter(), ApiError::role_api_instance_not_found)?;
     let mut results = Vec::new();
     let mut fail = 0;
     for id in &ids {
@@ -247,13 +229,7 @@ pub fn detach_instance_ram_role(c: &mut Call) -> ApiResult<Value> {
     }
     let reg = c.world.region_mut(&c.account, &region)?;
     // The RAM-role APIs' own wording (reference §2.5).
-    reg.check_instances(ids.iter(), |id| {
-        ApiError::new(
-            404,
-            "InvalidInstanceId.NotFound",
-            format!("The specified instanceId does not exist ({id})"),
-        )
-    })?;
+    reg.check_instances(ids.iter(), ApiError::role_api_instance_not_found)?;
     let mut results = Vec::new();
     let mut fail = 0;
     for id in &ids {

@@ -22,35 +22,19 @@ fn u32_param(c: &Call, name: &str, range: std::ops::RangeInclusive<u64>) -> ApiR
 
 fn check_tags(tags: &[(String, String)]) -> ApiResult<()> {
     if tags.len() > 20 {
-        return Err(ApiError::new(
-            403,
-            "QuotaExceed.Tags",
-            "At most 20 tags can be set.",
-        ));
+        return Err(ApiError::tag_quota_exceeded());
     }
     for (i, (k, v)) in tags.iter().enumerate() {
         let lower = k.to_ascii_lowercase();
         if k.is_empty() || k.len() > 128 || lower.starts_with("aliyun") || lower.starts_with("acs:")
         {
-            return Err(ApiError::new(
-                400,
-                "InvalidTagKey.Malformed",
-                format!("The tag key '{k}' is invalid."),
-            ));
+            return Err(ApiError::tag_key_malformed(k));
         }
         if v.len() > 128 {
-            return Err(ApiError::new(
-                400,
-                "InvalidTagValue.Malformed",
-                format!("The tag value of '{k}' is invalid."),
-            ));
+            return Err(ApiError::tag_value_malformed(k));
         }
         if tags[..i].iter().any(|(o, _)| o == k) {
-            return Err(ApiError::new(
-                400,
-                "Duplicate.TagKey",
-                format!("The tag key '{k}' is duplicated."),
-            ));
+            return Err(ApiError::tag_key_duplicate(k));
         }
     }
     Ok(())
@@ -62,11 +46,7 @@ pub fn create_snapshot_group(c: &mut Call) -> ApiResult<Value> {
     check_tags(&tags)?;
     let description = c.p.string("Description");
     if !description.is_empty() && !(2..=256).contains(&description.chars().count()) {
-        return Err(ApiError::new(
-            400,
-            "InvalidDescription.Malformed",
-            "The description must be 2-256 characters.",
-        ));
+        return Err(ApiError::group_description_malformed());
     }
     let req = GroupRequest {
         instance_id: c.p.get("InstanceId").map(String::from),
@@ -94,11 +74,7 @@ pub fn describe_snapshot_groups(c: &mut Call) -> ApiResult<Value> {
         .iter()
         .find(|s| !["progressing", "accomplished", "failed"].contains(&s.as_str()))
     {
-        return Err(ApiError::new(
-            403,
-            "InvalidStatus.ValueNotSupported",
-            format!("The status {bad} is not supported."),
-        ));
+        return Err(ApiError::group_status_unsupported(bad));
     }
     let instance = c.p.get("InstanceId").map(String::from);
     let name = c.p.get("Name").map(String::from);
@@ -142,13 +118,10 @@ pub fn delete_snapshot_group(c: &mut Call) -> ApiResult<Value> {
     let region = c.p.region()?.to_string();
     let id = c.p.req("SnapshotGroupId")?.to_string();
     let reg = c.world.region_mut(&c.account, &region)?;
-    let group = reg.snapshot_groups.remove(&id).ok_or_else(|| {
-        ApiError::new(
-            404,
-            "InvalidSnapshotGroupId.NotFound",
-            format!("The specified snapshot group does not exist ({id})."),
-        )
-    })?;
+    let group = reg
+        .snapshot_groups
+        .remove(&id)
+        .ok_or_else(|| ApiError::snapshot_group_not_found(&id))?;
     for s in &group.snapshot_ids {
         reg.snapshots.remove(s);
     }
@@ -211,11 +184,7 @@ fn check_resources(reg: &mut Region, kind: &str, ids: &[String]) -> ApiResult<()
     }
     for id in ids {
         if tags_of(reg, kind, id)?.is_none() {
-            return Err(ApiError::new(
-                404,
-                "InvalidResourceId.NotFound",
-                format!("The specified resource does not exist ({id})."),
-            ));
+            return Err(ApiError::resource_not_found(id));
         }
     }
     Ok(())
@@ -286,11 +255,7 @@ pub fn list_tag_resources(c: &mut Call) -> ApiResult<Value> {
         .iter()
         .any(|o| !o.contains_key("Key") && o.contains_key("Value"))
     {
-        return Err(ApiError::new(
-            400,
-            "InvalidParameter.TagValue",
-            "A tag value was given without its key.",
-        ));
+        return Err(ApiError::tag_value_without_key());
     }
     let reg = c.world.region_mut(&c.account, &region)?;
     let candidates: Vec<String> = if ids.is_empty() {
@@ -343,25 +308,13 @@ fn reset_one(
         .get(snapshot_id)
         .ok_or_else(|| ApiError::snapshot_not_found(snapshot_id))?;
     if snap.disk_id != disk.id {
-        return Err(ApiError::new(
-            403,
-            "InvalidParameter.Mismatch",
-            "The specified snapshot was not created from the specified disk.",
-        ));
+        return Err(ApiError::snapshot_disk_mismatch());
     }
     if snap.status(now) != "accomplished" {
-        return Err(ApiError::new(
-            403,
-            "InvalidSnapshotId.NotReady",
-            "The specified snapshot is not ready.",
-        ));
+        return Err(ApiError::snapshot_not_ready());
     }
     if disk.status != "In_use" {
-        return Err(ApiError::new(
-            403,
-            "IncorrectDiskStatus",
-            "The current disk status does not support this operation.",
-        ));
+        return Err(ApiError::incorrect_disk_status());
     }
     let instance_id = disk.instance_id.clone().unwrap_or_default();
     let inst = reg
@@ -372,11 +325,7 @@ fn reset_one(
         return Err(ApiError::incorrect_instance_status(403));
     }
     if dry_run {
-        return Err(ApiError::new(
-            400,
-            "DryRunOperation",
-            "Request validation has been passed with DryRun flag set.",
-        ));
+        return Err(ApiError::dry_run_passed());
     }
     if let Some(d) = reg.disks.get_mut(disk_id) {
         d.reset_from = Some(snapshot_id.to_string());
@@ -433,11 +382,7 @@ pub fn reset_disks(c: &mut Call) -> ApiResult<Value> {
         })?;
     }
     if dry {
-        return Err(ApiError::new(
-            400,
-            "DryRunOperation",
-            "Request validation has been passed with DryRun flag set.",
-        ));
+        return Err(ApiError::dry_run_passed());
     }
     for (d, s) in &pairs {
         reset_one(c, &region, d, s, false)?;

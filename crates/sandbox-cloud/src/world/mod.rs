@@ -140,23 +140,15 @@ impl World {
     }
 
     pub fn account_mut(&mut self, account_id: &str) -> ApiResult<&mut Account> {
-        self.accounts.get_mut(account_id).ok_or_else(|| {
-            ApiError::new(
-                403,
-                "InvalidAccount.NotFound",
-                "The specified account does not exist.",
-            )
-        })
+        self.accounts
+            .get_mut(account_id)
+            .ok_or_else(ApiError::account_not_found)
     }
 
     pub fn account(&self, account_id: &str) -> ApiResult<&Account> {
-        self.accounts.get(account_id).ok_or_else(|| {
-            ApiError::new(
-                403,
-                "InvalidAccount.NotFound",
-                "The specified account does not exist.",
-            )
-        })
+        self.accounts
+            .get(account_id)
+            .ok_or_else(ApiError::account_not_found)
     }
 
     /// The region state of an account; unknown region ids are an error, known but empty

@@ -71,11 +71,7 @@ pub fn lookup(region_id: &str) -> Option<&'static RegionInfo> {
 }
 
 pub fn unknown_region(region_id: &str) -> ApiError {
-    ApiError::new(
-        404,
-        "InvalidRegionId.NotFound",
-        format!("The specified RegionId does not exist. ({region_id})"),
-    )
+    ApiError::region_not_found(region_id)
 }
 
 /// One account's resources in one region.

@@ -181,7 +181,7 @@ pub fn create_group(
 ) -> ApiResult<String> {
     let limit = world.config.snapshot_group_disk_limit;
     if !req.name.is_empty() && !valid_group_name(&req.name) {
-        return Err(ApiError::new(400, "InvalidParameter.Name", "The specified Name is not valid: 2-128 characters, starting with a letter; letters, digits, '.', '_', '-' and ':'."));
+        return Err(ApiError::group_name_invalid());
     }
     if !req.disk_ids.is_empty() && !req.exclude_disk_ids.is_empty() {
         return Err(ApiError::invalid_plain(
@@ -226,15 +226,7 @@ pub fn create_group(
         ));
     }
     if disk_ids.len() > limit {
-        // Code chosen by the sandbox: the real one is not documented in our sources.
-        return Err(ApiError::new(
-            403,
-            "InvalidParameter.DiskCount",
-            format!(
-                "A snapshot-consistent group holds at most {limit} disks; {} were given.",
-                disk_ids.len()
-            ),
-        ));
+        return Err(ApiError::group_disk_count(limit, disk_ids.len()));
     }
     let mut disks = Vec::new();
     for id in &disk_ids {
@@ -243,7 +235,7 @@ pub fn create_group(
             .get(id)
             .ok_or_else(|| ApiError::disk_not_found(id))?;
         if !d.group_eligible() {
-            return Err(ApiError::new(400, "DiskCategory.OperationNotSupported", format!("The disk category {} of {} does not support snapshot-consistent groups; only ESSD, ESSD AutoPL and ESSD Entry do.", d.category, d.id)));
+            return Err(ApiError::disk_category_unsupported(&d.category, &d.id));
         }
         disks.push(d.clone());
     }
