@@ -5,9 +5,11 @@ use serde_json::{json, Value};
 use super::paging::{limits, page};
 use super::{merge, Call};
 use crate::errors::{ApiError, ApiResult};
-use crate::world::regions::Region;
-use crate::world::snapshots::{self, GroupRequest, Snapshot};
-use crate::world::tags::Tags;
+use crate::world::model::region::Region;
+use crate::world::model::snapshot::{GroupRequest, Snapshot};
+use crate::world::model::status::{DiskStatus, InstanceStatus, SnapshotStatus};
+use crate::world::model::tags::Tags;
+use crate::world::snapshot_groups;
 
 fn u32_param(c: &Call, name: &str, range: std::ops::RangeInclusive<u64>) -> ApiResult<Option<u32>> {
     match c.p.u64(name)? {
@@ -59,7 +61,7 @@ pub fn create_snapshot_group(c: &mut Call) -> ApiResult<Value> {
         retention_days: None,
         tags,
     };
-    let id = snapshots::create_group(c.world, &c.account, &region, &req, c.now)?;
+    let id = snapshot_groups::create_group(c.world, &c.account, &region, &req, c.now)?;
     Ok(json!({ "SnapshotGroupId": id }))
 }
 
@@ -70,12 +72,10 @@ pub fn describe_snapshot_groups(c: &mut Call) -> ApiResult<Value> {
         return Err(ApiError::invalid("SnapshotGroupId", "at most 10 ids"));
     }
     let statuses = c.p.list("Status");
-    if let Some(bad) = statuses
+    let wanted: Vec<SnapshotStatus> = statuses
         .iter()
-        .find(|s| !["progressing", "accomplished", "failed"].contains(&s.as_str()))
-    {
-        return Err(ApiError::group_status_unsupported(bad));
-    }
+        .map(|s| SnapshotStatus::parse(s).ok_or_else(|| ApiError::group_status_unsupported(s)))
+        .collect::<ApiResult<_>>()?;
     let instance = c.p.get("InstanceId").map(String::from);
     let name = c.p.get("Name").map(String::from);
     let tags = c.p.tags("Tag");
@@ -87,11 +87,14 @@ pub fn describe_snapshot_groups(c: &mut Call) -> ApiResult<Value> {
         .filter(|g| ids.is_empty() || ids.contains(&g.id))
         .filter(|g| instance.as_ref().is_none_or(|i| &g.instance_id == i))
         .filter(|g| name.as_ref().is_none_or(|n| &g.name == n))
-        .filter(|g| statuses.is_empty() || statuses.iter().any(|s| s == g.status(reg, now)))
+        .filter(|g| wanted.is_empty() || wanted.contains(&g.status(&reg.snapshots, now)))
         .filter(|g| g.tags.matches(&tags))
         .collect();
     groups.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(a.id.cmp(&b.id)));
-    let items: Vec<Value> = groups.into_iter().map(|g| g.to_json(reg, now)).collect();
+    let items: Vec<Value> = groups
+        .into_iter()
+        .map(|g| g.to_json(&reg.snapshots, now))
+        .collect();
     let (items, fields) = page(items, &c.p, limits(10, 100, 100), true)?;
     Ok(merge(
         json!({ "SnapshotGroups": { "SnapshotGroup": items } }),
@@ -157,7 +160,11 @@ pub fn describe_snapshots(c: &mut Call) -> ApiResult<Value> {
         .filter(|s| disk.as_ref().is_none_or(|d| &s.disk_id == d))
         .filter(|s| name.as_ref().is_none_or(|n| &s.name == n))
         .filter(|s| disk_type.as_ref().is_none_or(|t| &s.disk_kind == t))
-        .filter(|s| status.as_ref().is_none_or(|st| s.status(now) == st))
+        .filter(|s| {
+            status
+                .as_ref()
+                .is_none_or(|st| s.status(now).as_str() == st)
+        })
         .filter(|s| s.tags.matches(&tags))
         .collect();
     snaps.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(a.id.cmp(&b.id)));
@@ -310,10 +317,10 @@ fn reset_one(
     if snap.disk_id != disk.id {
         return Err(ApiError::snapshot_disk_mismatch());
     }
-    if snap.status(now) != "accomplished" {
+    if snap.status(now) != SnapshotStatus::Accomplished {
         return Err(ApiError::snapshot_not_ready());
     }
-    if disk.status != "In_use" {
+    if disk.status != DiskStatus::InUse {
         return Err(ApiError::incorrect_disk_status());
     }
     let instance_id = disk.instance_id.clone().unwrap_or_default();
@@ -321,7 +328,7 @@ fn reset_one(
         .instances
         .get(&instance_id)
         .ok_or_else(|| ApiError::instance_not_found(&instance_id))?;
-    if inst.status != "Stopped" {
+    if inst.status != InstanceStatus::Stopped {
         return Err(ApiError::incorrect_instance_status(403));
     }
     if dry_run {
