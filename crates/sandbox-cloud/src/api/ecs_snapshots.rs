@@ -381,7 +381,7 @@ pub fn reset_disks(c: &mut Call) -> ApiResult<Value> {
     // Validate all first so a failing disk leaves the others untouched.
     for (d, s) in &pairs {
         reset_one(c, &region, d, s, true).or_else(|e| {
-            if e.code == "DryRunOperation" {
+            if e == ApiError::dry_run_passed() {
                 Ok(())
             } else {
                 Err(e)
