@@ -14,7 +14,8 @@ use crate::clock::iso;
 use crate::faults::FaultSpec;
 use crate::scenarios::demo_accounts;
 use crate::state::{ScenarioSpec, Shared, State as Sandbox};
-use crate::world::guest::ScriptBehaviour;
+use crate::world::model::guest::ScriptBehaviour;
+use crate::world::model::instance::Instance;
 use crate::world::WorldConfig;
 
 type Reply = Result<Json<Value>, Fail>;
@@ -233,11 +234,7 @@ async fn remove_fault(State(s): State<Shared>, Path(id): Path<u64>) -> Reply {
     })
 }
 
-fn with_instance<R>(
-    s: &Shared,
-    id: &str,
-    f: impl FnOnce(&mut crate::world::instances::Instance) -> R,
-) -> Result<R, Fail> {
+fn with_instance<R>(s: &Shared, id: &str, f: impl FnOnce(&mut Instance) -> R) -> Result<R, Fail> {
     with(s, |st| {
         let (a, r) = st
             .world
@@ -355,7 +352,7 @@ async fn snapshot_groups(State(s): State<Shared>) -> Json<Value> {
                         .filter_map(|id| r.snapshots.get(id))
                         .map(|sn| json!({"snapshot_id": sn.id, "source_disk_id": sn.disk_id, "tags": sn.tags.0.iter().cloned().collect::<std::collections::BTreeMap<_, _>>()}))
                         .collect();
-                    list.push(json!({"account_id": a.id, "region_id": r.id, "snapshot_group_id": g.id, "instance_id": g.instance_id, "name": g.name, "status": g.status(r, now), "snapshots": snaps}));
+                    list.push(json!({"account_id": a.id, "region_id": r.id, "snapshot_group_id": g.id, "instance_id": g.instance_id, "name": g.name, "status": g.status(&r.snapshots, now), "snapshots": snaps}));
                 }
             }
         }

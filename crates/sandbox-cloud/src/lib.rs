@@ -2,9 +2,10 @@
 //! HTTP on 127.0.0.1. It is an independent implementation of the server side and never
 //! reuses the client's request builder or signer.
 //!
-//! Layout: `auth` verifies signatures; `api` routes actions to handlers; `world` is the
-//! simulated cloud (state + timed events); `scenarios` build worlds; `control` is the
-//! `/_sandbox/` API; `server` wires them to HTTP.
+//! Layout: `auth` verifies signatures; `api` routes actions to handlers (one route table,
+//! `api::routes`); `errors` is the catalogue of API errors; `world` is the simulated cloud
+//! (model → world → primitives → behaviours, see `world/mod.rs`); `scenarios` build worlds;
+//! `control` is the `/_sandbox/` API; `server` wires them to HTTP.
 
 pub mod api;
 pub mod auth;

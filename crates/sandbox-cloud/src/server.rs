@@ -187,13 +187,7 @@ async fn api_handler(AxState(shared): AxState<Shared>, req: Request) -> Response
             if action.is_empty() {
                 return Err(ApiError::missing("Action"));
             }
-            let product = product.ok_or_else(|| {
-                ApiError::new(
-                    400,
-                    "InvalidVersion",
-                    format!("Specified parameter Version is not valid. ({version})"),
-                )
-            })?;
+            let product = product.ok_or_else(|| ApiError::invalid_version(&version))?;
             let verified =
                 auth::verify(&incoming, lookup, &mut st.guard, policy, chrono::Utc::now())?;
             let key = st

@@ -5,9 +5,9 @@ use serde_json::{json, Value};
 use super::paging::{limits, page, Limits};
 use super::{merge, Call};
 use crate::errors::{ApiError, ApiResult};
-use crate::world::instances;
+use crate::world::lifecycle;
+use crate::world::model::region::REGIONS;
 use crate::world::ram::wildcard_match;
-use crate::world::regions::REGIONS;
 
 pub fn describe_regions(c: &mut Call) -> ApiResult<Value> {
     let en =
@@ -45,7 +45,7 @@ pub fn describe_instances(c: &mut Call) -> ApiResult<Value> {
         .values()
         .filter(|i| ids.is_empty() || ids.contains(&i.id))
         .filter(|i| name.as_ref().is_none_or(|n| wildcard_match(n, &i.name)))
-        .filter(|i| status.as_ref().is_none_or(|s| &i.status == s))
+        .filter(|i| status.as_ref().is_none_or(|s| i.status.as_str() == s))
         .filter(|i| zone.as_ref().is_none_or(|z| &i.zone_id == z))
         .filter(|i| vpc.as_ref().is_none_or(|v| &i.vpc_id == v))
         .filter(|i| image.as_ref().is_none_or(|v| &i.os.image_id == v))
@@ -83,7 +83,7 @@ pub fn describe_disks(c: &mut Call) -> ApiResult<Value> {
         })
         .filter(|d| kind.as_ref().is_none_or(|k| &d.kind == k))
         .filter(|d| category.as_ref().is_none_or(|k| &d.category == k))
-        .filter(|d| status.as_ref().is_none_or(|k| &d.status == k))
+        .filter(|d| status.as_ref().is_none_or(|k| d.status.as_str() == k))
         .filter(|d| d.tags.matches(&tags))
         .collect();
     disks.sort_by(|a, b| {
@@ -105,21 +105,21 @@ pub fn describe_disks(c: &mut Call) -> ApiResult<Value> {
 pub fn stop_instance(c: &mut Call) -> ApiResult<Value> {
     let region = region_of(c)?;
     let id = c.p.req("InstanceId")?.to_string();
-    instances::stop(c.world, &c.account, &region, &id, c.now)?;
+    lifecycle::stop(c.world, &c.account, &region, &id, c.now)?;
     Ok(json!({}))
 }
 
 pub fn start_instance(c: &mut Call) -> ApiResult<Value> {
     let region = region_of(c)?;
     let id = c.p.req("InstanceId")?.to_string();
-    instances::start(c.world, &c.account, &region, &id, c.now)?;
+    lifecycle::start(c.world, &c.account, &region, &id, c.now)?;
     Ok(json!({}))
 }
 
 pub fn reboot_instance(c: &mut Call) -> ApiResult<Value> {
     let region = region_of(c)?;
     let id = c.p.req("InstanceId")?.to_string();
-    instances::reboot(c.world, &c.account, &region, &id, c.now)?;
+    lifecycle::reboot(c.world, &c.account, &region, &id, c.now)?;
     Ok(json!({}))
 }
 
@@ -143,11 +143,7 @@ pub fn describe_instance_ram_role(c: &mut Call) -> ApiResult<Value> {
     let ids = c.p.json_list("InstanceIds")?;
     let role = c.p.get("RamRoleName").map(String::from);
     if ids.is_empty() && role.is_none() {
-        return Err(ApiError::new(
-            403,
-            "InvalidParameter.AllEmpty",
-            "InstanceIds and RamRoleName cannot both be empty.",
-        ));
+        return Err(ApiError::instance_ids_and_role_empty());
     }
     if ids.len() > 50 {
         return Err(ApiError::invalid("InstanceIds", "at most 50 ids"));
@@ -183,30 +179,16 @@ pub fn attach_instance_ram_role(c: &mut Call) -> ApiResult<Value> {
         return Err(ApiError::invalid("InstanceIds", "at most 100 ids"));
     }
     let ram = &c.world.account(&c.account)?.ram;
-    let r = ram.role(&role).ok_or_else(|| {
-        ApiError::new(
-            404,
-            "InvalidRamRole.NotFound",
-            "The specified RAMRoleName does not exist.",
-        )
-    })?;
+    let r = ram
+        .role(&role)
+        .ok_or_else(ApiError::instance_role_not_found)?;
     if !r.trusts_ecs() {
-        return Err(ApiError::new(
-            404,
-            "InvalidRamRole.NotEcsRole",
-            "The specified ram role is not authorized for ecs, please check your role policy.",
-        ));
+        return Err(ApiError::instance_role_not_ecs());
     }
     let role_name = r.name.clone();
     let reg = c.world.region_mut(&c.account, &region)?;
     // The RAM-role APIs' own wording (reference §2.5).
-    reg.check_instances(ids.iter(), |id| {
-        ApiError::new(
-            404,
-            "InvalidInstanceId.NotFound",
-            format!("The specified instanceId does not exist ({id})"),
-        )
-    })?;
+    reg.check_instances(ids.iter(), ApiError::role_api_instance_not_found)?;
     let mut results = Vec::new();
     let mut fail = 0;
     for id in &ids {
@@ -247,13 +229,7 @@ pub fn detach_instance_ram_role(c: &mut Call) -> ApiResult<Value> {
     }
     let reg = c.world.region_mut(&c.account, &region)?;
     // The RAM-role APIs' own wording (reference §2.5).
-    reg.check_instances(ids.iter(), |id| {
-        ApiError::new(
-            404,
-            "InvalidInstanceId.NotFound",
-            format!("The specified instanceId does not exist ({id})"),
-        )
-    })?;
+    reg.check_instances(ids.iter(), ApiError::role_api_instance_not_found)?;
     let mut results = Vec::new();
     let mut fail = 0;
     for id in &ids {

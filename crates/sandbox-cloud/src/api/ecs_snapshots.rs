@@ -5,9 +5,11 @@ use serde_json::{json, Value};
 use super::paging::{limits, page};
 use super::{merge, Call};
 use crate::errors::{ApiError, ApiResult};
-use crate::world::regions::Region;
-use crate::world::snapshots::{self, GroupRequest, Snapshot};
-use crate::world::tags::Tags;
+use crate::world::model::region::Region;
+use crate::world::model::snapshot::{GroupRequest, Snapshot};
+use crate::world::model::status::{DiskStatus, InstanceStatus, SnapshotStatus};
+use crate::world::model::tags::Tags;
+use crate::world::snapshot_groups;
 
 fn u32_param(c: &Call, name: &str, range: std::ops::RangeInclusive<u64>) -> ApiResult<Option<u32>> {
     match c.p.u64(name)? {
@@ -22,35 +24,19 @@ fn u32_param(c: &Call, name: &str, range: std::ops::RangeInclusive<u64>) -> ApiR
 
 fn check_tags(tags: &[(String, String)]) -> ApiResult<()> {
     if tags.len() > 20 {
-        return Err(ApiError::new(
-            403,
-            "QuotaExceed.Tags",
-            "At most 20 tags can be set.",
-        ));
+        return Err(ApiError::tag_quota_exceeded());
     }
     for (i, (k, v)) in tags.iter().enumerate() {
         let lower = k.to_ascii_lowercase();
         if k.is_empty() || k.len() > 128 || lower.starts_with("aliyun") || lower.starts_with("acs:")
         {
-            return Err(ApiError::new(
-                400,
-                "InvalidTagKey.Malformed",
-                format!("The tag key '{k}' is invalid."),
-            ));
+            return Err(ApiError::tag_key_malformed(k));
         }
         if v.len() > 128 {
-            return Err(ApiError::new(
-                400,
-                "InvalidTagValue.Malformed",
-                format!("The tag value of '{k}' is invalid."),
-            ));
+            return Err(ApiError::tag_value_malformed(k));
         }
         if tags[..i].iter().any(|(o, _)| o == k) {
-            return Err(ApiError::new(
-                400,
-                "Duplicate.TagKey",
-                format!("The tag key '{k}' is duplicated."),
-            ));
+            return Err(ApiError::tag_key_duplicate(k));
         }
     }
     Ok(())
@@ -62,11 +48,7 @@ pub fn create_snapshot_group(c: &mut Call) -> ApiResult<Value> {
     check_tags(&tags)?;
     let description = c.p.string("Description");
     if !description.is_empty() && !(2..=256).contains(&description.chars().count()) {
-        return Err(ApiError::new(
-            400,
-            "InvalidDescription.Malformed",
-            "The description must be 2-256 characters.",
-        ));
+        return Err(ApiError::group_description_malformed());
     }
     let req = GroupRequest {
         instance_id: c.p.get("InstanceId").map(String::from),
@@ -79,7 +61,7 @@ pub fn create_snapshot_group(c: &mut Call) -> ApiResult<Value> {
         retention_days: None,
         tags,
     };
-    let id = snapshots::create_group(c.world, &c.account, &region, &req, c.now)?;
+    let id = snapshot_groups::create_group(c.world, &c.account, &region, &req, c.now)?;
     Ok(json!({ "SnapshotGroupId": id }))
 }
 
@@ -90,16 +72,10 @@ pub fn describe_snapshot_groups(c: &mut Call) -> ApiResult<Value> {
         return Err(ApiError::invalid("SnapshotGroupId", "at most 10 ids"));
     }
     let statuses = c.p.list("Status");
-    if let Some(bad) = statuses
+    let wanted: Vec<SnapshotStatus> = statuses
         .iter()
-        .find(|s| !["progressing", "accomplished", "failed"].contains(&s.as_str()))
-    {
-        return Err(ApiError::new(
-            403,
-            "InvalidStatus.ValueNotSupported",
-            format!("The status {bad} is not supported."),
-        ));
-    }
+        .map(|s| SnapshotStatus::parse(s).ok_or_else(|| ApiError::group_status_unsupported(s)))
+        .collect::<ApiResult<_>>()?;
     let instance = c.p.get("InstanceId").map(String::from);
     let name = c.p.get("Name").map(String::from);
     let tags = c.p.tags("Tag");
@@ -111,11 +87,14 @@ pub fn describe_snapshot_groups(c: &mut Call) -> ApiResult<Value> {
         .filter(|g| ids.is_empty() || ids.contains(&g.id))
         .filter(|g| instance.as_ref().is_none_or(|i| &g.instance_id == i))
         .filter(|g| name.as_ref().is_none_or(|n| &g.name == n))
-        .filter(|g| statuses.is_empty() || statuses.iter().any(|s| s == g.status(reg, now)))
+        .filter(|g| wanted.is_empty() || wanted.contains(&g.status(&reg.snapshots, now)))
         .filter(|g| g.tags.matches(&tags))
         .collect();
     groups.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(a.id.cmp(&b.id)));
-    let items: Vec<Value> = groups.into_iter().map(|g| g.to_json(reg, now)).collect();
+    let items: Vec<Value> = groups
+        .into_iter()
+        .map(|g| g.to_json(&reg.snapshots, now))
+        .collect();
     let (items, fields) = page(items, &c.p, limits(10, 100, 100), true)?;
     Ok(merge(
         json!({ "SnapshotGroups": { "SnapshotGroup": items } }),
@@ -142,13 +121,10 @@ pub fn delete_snapshot_group(c: &mut Call) -> ApiResult<Value> {
     let region = c.p.region()?.to_string();
     let id = c.p.req("SnapshotGroupId")?.to_string();
     let reg = c.world.region_mut(&c.account, &region)?;
-    let group = reg.snapshot_groups.remove(&id).ok_or_else(|| {
-        ApiError::new(
-            404,
-            "InvalidSnapshotGroupId.NotFound",
-            format!("The specified snapshot group does not exist ({id})."),
-        )
-    })?;
+    let group = reg
+        .snapshot_groups
+        .remove(&id)
+        .ok_or_else(|| ApiError::snapshot_group_not_found(&id))?;
     for s in &group.snapshot_ids {
         reg.snapshots.remove(s);
     }
@@ -184,7 +160,11 @@ pub fn describe_snapshots(c: &mut Call) -> ApiResult<Value> {
         .filter(|s| disk.as_ref().is_none_or(|d| &s.disk_id == d))
         .filter(|s| name.as_ref().is_none_or(|n| &s.name == n))
         .filter(|s| disk_type.as_ref().is_none_or(|t| &s.disk_kind == t))
-        .filter(|s| status.as_ref().is_none_or(|st| s.status(now) == st))
+        .filter(|s| {
+            status
+                .as_ref()
+                .is_none_or(|st| s.status(now).as_str() == st)
+        })
         .filter(|s| s.tags.matches(&tags))
         .collect();
     snaps.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(a.id.cmp(&b.id)));
@@ -211,11 +191,7 @@ fn check_resources(reg: &mut Region, kind: &str, ids: &[String]) -> ApiResult<()
     }
     for id in ids {
         if tags_of(reg, kind, id)?.is_none() {
-            return Err(ApiError::new(
-                404,
-                "InvalidResourceId.NotFound",
-                format!("The specified resource does not exist ({id})."),
-            ));
+            return Err(ApiError::resource_not_found(id));
         }
     }
     Ok(())
@@ -286,11 +262,7 @@ pub fn list_tag_resources(c: &mut Call) -> ApiResult<Value> {
         .iter()
         .any(|o| !o.contains_key("Key") && o.contains_key("Value"))
     {
-        return Err(ApiError::new(
-            400,
-            "InvalidParameter.TagValue",
-            "A tag value was given without its key.",
-        ));
+        return Err(ApiError::tag_value_without_key());
     }
     let reg = c.world.region_mut(&c.account, &region)?;
     let candidates: Vec<String> = if ids.is_empty() {
@@ -343,40 +315,24 @@ fn reset_one(
         .get(snapshot_id)
         .ok_or_else(|| ApiError::snapshot_not_found(snapshot_id))?;
     if snap.disk_id != disk.id {
-        return Err(ApiError::new(
-            403,
-            "InvalidParameter.Mismatch",
-            "The specified snapshot was not created from the specified disk.",
-        ));
+        return Err(ApiError::snapshot_disk_mismatch());
     }
-    if snap.status(now) != "accomplished" {
-        return Err(ApiError::new(
-            403,
-            "InvalidSnapshotId.NotReady",
-            "The specified snapshot is not ready.",
-        ));
+    if snap.status(now) != SnapshotStatus::Accomplished {
+        return Err(ApiError::snapshot_not_ready());
     }
-    if disk.status != "In_use" {
-        return Err(ApiError::new(
-            403,
-            "IncorrectDiskStatus",
-            "The current disk status does not support this operation.",
-        ));
+    if disk.status != DiskStatus::InUse {
+        return Err(ApiError::incorrect_disk_status());
     }
     let instance_id = disk.instance_id.clone().unwrap_or_default();
     let inst = reg
         .instances
         .get(&instance_id)
         .ok_or_else(|| ApiError::instance_not_found(&instance_id))?;
-    if inst.status != "Stopped" {
+    if inst.status != InstanceStatus::Stopped {
         return Err(ApiError::incorrect_instance_status(403));
     }
     if dry_run {
-        return Err(ApiError::new(
-            400,
-            "DryRunOperation",
-            "Request validation has been passed with DryRun flag set.",
-        ));
+        return Err(ApiError::dry_run_passed());
     }
     if let Some(d) = reg.disks.get_mut(disk_id) {
         d.reset_from = Some(snapshot_id.to_string());
@@ -425,7 +381,7 @@ pub fn reset_disks(c: &mut Call) -> ApiResult<Value> {
     // Validate all first so a failing disk leaves the others untouched.
     for (d, s) in &pairs {
         reset_one(c, &region, d, s, true).or_else(|e| {
-            if e.code == "DryRunOperation" {
+            if e == ApiError::dry_run_passed() {
                 Ok(())
             } else {
                 Err(e)
@@ -433,11 +389,7 @@ pub fn reset_disks(c: &mut Call) -> ApiResult<Value> {
         })?;
     }
     if dry {
-        return Err(ApiError::new(
-            400,
-            "DryRunOperation",
-            "Request validation has been passed with DryRun flag set.",
-        ));
+        return Err(ApiError::dry_run_passed());
     }
     for (d, s) in &pairs {
         reset_one(c, &region, d, s, false)?;

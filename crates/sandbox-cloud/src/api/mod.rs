@@ -8,6 +8,7 @@ pub mod paging;
 pub mod params;
 pub mod ram;
 pub mod render;
+pub mod routes;
 pub mod sts;
 
 use serde_json::Value;
@@ -16,6 +17,8 @@ use crate::clock::SimTime;
 use crate::errors::{ApiError, ApiResult};
 use crate::world::{Principal, World};
 pub use params::Params;
+pub use routes::{implemented, is_read};
+use routes::{route, Access};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Product {
@@ -84,120 +87,8 @@ pub struct Call<'w> {
     pub p: Params,
 }
 
-type Handler = fn(&mut Call) -> ApiResult<Value>;
-
-fn handler(product: Product, action: &str) -> Option<Handler> {
-    use ecs_assistant as ca;
-    use ecs_instances as ins;
-    use ecs_snapshots as sn;
-    let h: Handler = match (product, action) {
-        (Product::Ecs, "DescribeRegions") => ins::describe_regions,
-        (Product::Ecs, "DescribeInstances") => ins::describe_instances,
-        (Product::Ecs, "DescribeDisks") => ins::describe_disks,
-        (Product::Ecs, "StopInstance") => ins::stop_instance,
-        (Product::Ecs, "StartInstance") => ins::start_instance,
-        (Product::Ecs, "RebootInstance") => ins::reboot_instance,
-        (Product::Ecs, "DescribeInstanceRamRole") => ins::describe_instance_ram_role,
-        (Product::Ecs, "AttachInstanceRamRole") => ins::attach_instance_ram_role,
-        (Product::Ecs, "DetachInstanceRamRole") => ins::detach_instance_ram_role,
-        (Product::Ecs, "DescribeCloudAssistantStatus") => ca::describe_cloud_assistant_status,
-        (Product::Ecs, "InstallCloudAssistant") => ca::install_cloud_assistant,
-        (Product::Ecs, "DescribeCommands") => ca::describe_commands,
-        (Product::Ecs, "CreateCommand") => ca::create_command,
-        (Product::Ecs, "DeleteCommand") => ca::delete_command,
-        (Product::Ecs, "RunCommand") => ca::run_command,
-        (Product::Ecs, "InvokeCommand") => ca::invoke_command,
-        (Product::Ecs, "DescribeInvocations") => ca::describe_invocations,
-        (Product::Ecs, "DescribeInvocationResults") => ca::describe_invocation_results,
-        (Product::Ecs, "SendFile") => ca::send_file,
-        (Product::Ecs, "DescribeSendFileResults") => ca::describe_send_file_results,
-        (Product::Ecs, "CreateSnapshotGroup") => sn::create_snapshot_group,
-        (Product::Ecs, "DescribeSnapshotGroups") => sn::describe_snapshot_groups,
-        (Product::Ecs, "DeleteSnapshotGroup") => sn::delete_snapshot_group,
-        (Product::Ecs, "DescribeSnapshots") => sn::describe_snapshots,
-        (Product::Ecs, "ListTagResources") => sn::list_tag_resources,
-        (Product::Ecs, "TagResources") => sn::tag_resources,
-        (Product::Ecs, "UntagResources") => sn::untag_resources,
-        (Product::Ecs, "ResetDisks") => sn::reset_disks,
-        (Product::Ecs, "ResetDisk") => sn::reset_disk,
-        (Product::Ram, "GetRole") => ram::get_role,
-        (Product::Ram, "CreateRole") => ram::create_role,
-        (Product::Ram, "ListRoles") => ram::list_roles,
-        (Product::Ram, "GetPolicy") => ram::get_policy,
-        (Product::Ram, "CreatePolicy") => ram::create_policy,
-        (Product::Ram, "AttachPolicyToRole") => ram::attach_policy_to_role,
-        (Product::Ram, "ListPoliciesForRole") => ram::list_policies_for_role,
-        (Product::Sts, "GetCallerIdentity") => sts::get_caller_identity,
-        (Product::Sts, "AssumeRole") => sts::assume_role,
-        _ => return None,
-    };
-    Some(h)
-}
-
-/// Every implemented action, for documentation and the control API.
-pub fn implemented(product: Product) -> Vec<&'static str> {
-    const ALL: &[&str] = &[
-        "DescribeRegions",
-        "DescribeInstances",
-        "DescribeDisks",
-        "StopInstance",
-        "StartInstance",
-        "RebootInstance",
-        "DescribeInstanceRamRole",
-        "AttachInstanceRamRole",
-        "DetachInstanceRamRole",
-        "DescribeCloudAssistantStatus",
-        "InstallCloudAssistant",
-        "DescribeCommands",
-        "CreateCommand",
-        "DeleteCommand",
-        "RunCommand",
-        "InvokeCommand",
-        "DescribeInvocations",
-        "DescribeInvocationResults",
-        "SendFile",
-        "DescribeSendFileResults",
-        "CreateSnapshotGroup",
-        "DescribeSnapshotGroups",
-        "DeleteSnapshotGroup",
-        "DescribeSnapshots",
-        "ListTagResources",
-        "TagResources",
-        "UntagResources",
-        "ResetDisks",
-        "ResetDisk",
-        "GetRole",
-        "CreateRole",
-        "ListRoles",
-        "GetPolicy",
-        "CreatePolicy",
-        "AttachPolicyToRole",
-        "ListPoliciesForRole",
-        "GetCallerIdentity",
-        "AssumeRole",
-    ];
-    ALL.iter()
-        .copied()
-        .filter(|a| handler(product, a).is_some())
-        .collect()
-}
-
-/// Creates that honour `ClientToken`.
-const IDEMPOTENT: &[&str] = &[
-    "RunCommand",
-    "InvokeCommand",
-    "CreateCommand",
-    "SendFile",
-    "CreateSnapshotGroup",
-];
-
-fn is_read(action: &str) -> bool {
-    ["Describe", "List", "Get"]
-        .iter()
-        .any(|p| action.starts_with(p))
-}
-
-/// May this principal call this action?
+/// May this principal call this action? An action the sandbox does not implement is not
+/// checked here: dispatching it answers `UnsupportedOperation` to every caller.
 pub fn authorize(
     world: &World,
     account: &str,
@@ -205,25 +96,19 @@ pub fn authorize(
     product: Product,
     action: &str,
 ) -> ApiResult<()> {
-    if product == Product::Sts && action == "GetCallerIdentity" {
+    let Some(route) = route(product, action) else {
         return Ok(());
-    }
-    match principal {
-        Principal::Admin { .. } => Ok(()),
-        Principal::Operator { .. } => match (product, action) {
-            (Product::Ram, _) => Err(ApiError::no_permission()),
-            (Product::Ecs, "AttachInstanceRamRole" | "DetachInstanceRamRole") => {
-                Err(ApiError::new(
-                    403,
-                    "InvalidUser.PassRoleForbidden",
-                    "The RAM user does not have the privilege to pass a RAM role.",
-                ))
-            }
-            _ => Ok(()),
-        },
-        Principal::ReadOnly { .. } if is_read(action) => Ok(()),
-        Principal::ReadOnly { .. } => Err(product.denied()),
-        Principal::RoleSession { role_name, .. } => {
+    };
+    match (principal, route.access) {
+        (_, Access::Anyone) | (Principal::Admin { .. }, _) => Ok(()),
+        (Principal::Operator { .. }, _) if product == Product::Ram => {
+            Err(ApiError::no_permission())
+        }
+        (Principal::Operator { .. }, Access::PassRole) => Err(ApiError::pass_role_forbidden()),
+        (Principal::Operator { .. }, _) => Ok(()),
+        (Principal::ReadOnly { .. }, _) if is_read(product, action) => Ok(()),
+        (Principal::ReadOnly { .. }, _) => Err(product.denied()),
+        (Principal::RoleSession { role_name, .. }, _) => {
             let ram = &world.account(account)?.ram;
             if ram.role_allows(role_name, &format!("{}:{action}", product.policy_prefix())) {
                 Ok(())
@@ -241,10 +126,11 @@ pub fn dispatch(
     action: &str,
     version: &str,
 ) -> ApiResult<Value> {
-    let h = handler(product, action)
+    let route = route(product, action)
         .ok_or_else(|| ApiError::unsupported(product.name(), action, version))?;
+    let h = route.handler;
     let token = call.p.get("ClientToken").map(String::from);
-    let Some(token) = token.filter(|_| IDEMPOTENT.contains(&action)) else {
+    let Some(token) = token.filter(|_| route.idempotent) else {
         return h(call);
     };
     if token.len() > 64 || !token.is_ascii() {
@@ -265,11 +151,7 @@ pub fn dispatch(
     let key = (call.account.clone(), action.to_string(), token);
     if let Some((fp, answer)) = call.world.idempotency.get(&key) {
         if *fp != fingerprint {
-            return Err(ApiError::new(
-                400,
-                "IdempotentParameterMismatch",
-                "The request uses the same client token as a previous, but non-identical request.",
-            ));
+            return Err(ApiError::idempotent_mismatch());
         }
         return Ok(answer.clone());
     }

@@ -33,13 +33,7 @@ pub fn encode_token(offset: usize) -> String {
 }
 
 pub fn decode_token(token: &str) -> ApiResult<usize> {
-    let bad = || {
-        ApiError::new(
-            400,
-            "InvalidParameter.NextToken",
-            "The specified NextToken is not valid.",
-        )
-    };
+    let bad = ApiError::invalid_next_token;
     if token.len() != 32 {
         return Err(bad());
     }
@@ -125,13 +119,7 @@ pub fn marker_page<T>(items: Vec<T>, p: &Params) -> ApiResult<(Vec<T>, Map<Strin
         return Err(ApiError::invalid("MaxItems", "must be between 1 and 1000"));
     }
     let offset = match p.get("Marker") {
-        Some(m) => decode_token(m).map_err(|_| {
-            ApiError::new(
-                400,
-                "InvalidParameter.Marker",
-                "The specified Marker is not valid.",
-            )
-        })?,
+        Some(m) => decode_token(m).map_err(|_| ApiError::invalid_marker())?,
         None => 0,
     };
     let total = items.len();

@@ -105,13 +105,9 @@ impl Params {
     pub fn json_list(&self, name: &str) -> ApiResult<Vec<String>> {
         match self.get(name) {
             None => Ok(Vec::new()),
-            Some(raw) => serde_json::from_str::<Vec<String>>(raw).map_err(|_| {
-                ApiError::new(
-                    400,
-                    format!("Invalid{name}.Malformed"),
-                    format!("The specified parameter {name} is not a valid JSON array of strings."),
-                )
-            }),
+            Some(raw) => {
+                serde_json::from_str::<Vec<String>>(raw).map_err(|_| ApiError::malformed_list(name))
+            }
         }
     }
 

@@ -9,11 +9,7 @@ use crate::errors::{ApiError, ApiResult};
 use crate::world::ram::{Policy, Role};
 
 fn role_not_found(name: &str) -> ApiError {
-    ApiError::new(
-        404,
-        "EntityNotExist.Role",
-        format!("The role not exists: {name}."),
-    )
+    ApiError::role_not_found(name)
 }
 
 fn policy_type(c: &Call) -> ApiResult<String> {
@@ -21,35 +17,17 @@ fn policy_type(c: &Call) -> ApiResult<String> {
     if t == "System" || t == "Custom" {
         Ok(t.to_string())
     } else {
-        Err(ApiError::new(
-            400,
-            "InvalidParameter.PolicyType",
-            "The parameter PolicyType must be System or Custom.",
-        ))
+        Err(ApiError::policy_type_invalid())
     }
 }
 
 fn check_document(doc: &str, max: usize) -> ApiResult<()> {
     if doc.chars().count() > max {
-        return Err(ApiError::new(
-            409,
-            "LimitExceeded.Policy",
-            format!("The policy document exceeds {max} characters."),
-        ));
+        return Err(ApiError::policy_document_too_long(max));
     }
-    let v: Value = serde_json::from_str(doc).map_err(|e| {
-        ApiError::new(
-            400,
-            "MalformedPolicyDocument",
-            format!("The policy document is not valid JSON: {e}"),
-        )
-    })?;
+    let v: Value = serde_json::from_str(doc).map_err(ApiError::policy_document_not_json)?;
     if v.get("Statement").is_none() {
-        return Err(ApiError::new(
-            400,
-            "MalformedPolicyDocument",
-            "The policy document has no Statement.",
-        ));
+        return Err(ApiError::policy_document_no_statement());
     }
     Ok(())
 }
@@ -57,50 +35,30 @@ fn check_document(doc: &str, max: usize) -> ApiResult<()> {
 pub fn create_role(c: &mut Call) -> ApiResult<Value> {
     let name = c.p.req("RoleName")?.to_string();
     if name.chars().count() > 64 {
-        return Err(ApiError::new(
-            400,
-            "InvalidParameter.RoleName.Length",
-            "The role name must be 1-64 characters.",
-        ));
+        return Err(ApiError::role_name_length());
     }
     if !name
         .chars()
         .all(|ch| ch.is_ascii_alphanumeric() || ch == '.' || ch == '-')
     {
-        return Err(ApiError::new(
-            400,
-            "InvalidParameter.RoleName.InvalidChars",
-            "The role name may contain letters, digits, '.' and '-'.",
-        ));
+        return Err(ApiError::role_name_chars());
     }
     let doc = c.p.req("AssumeRolePolicyDocument")?.to_string();
     check_document(&doc, 2048)?;
     let description = c.p.string("Description");
     if description.chars().count() > 1024 {
-        return Err(ApiError::new(
-            400,
-            "InvalidParameter.Description.Length",
-            "The description must be at most 1024 characters.",
-        ));
+        return Err(ApiError::role_description_length());
     }
     let max = c.p.u64("MaxSessionDuration")?.unwrap_or(3600);
     if !(3600..=43200).contains(&max) {
-        return Err(ApiError::new(
-            400,
-            "InvalidParameter.MaxSessionDuration",
-            "MaxSessionDuration must be 3600-43200 seconds.",
-        ));
+        return Err(ApiError::max_session_duration_invalid());
     }
     let account = c.account.clone();
     let id = c.world.rng.digits(17);
     let now = c.now;
     let ram = &mut c.world.account_mut(&account)?.ram;
     if ram.role(&name).is_some() {
-        return Err(ApiError::new(
-            409,
-            "EntityAlreadyExists.Role",
-            "The role does already EXIST.",
-        ));
+        return Err(ApiError::role_exists());
     }
     let role = Role {
         id,
@@ -148,21 +106,13 @@ pub fn list_roles(c: &mut Call) -> ApiResult<Value> {
 pub fn create_policy(c: &mut Call) -> ApiResult<Value> {
     let name = c.p.req("PolicyName")?.to_string();
     if name.chars().count() > 128 {
-        return Err(ApiError::new(
-            400,
-            "InvalidParameter.PolicyName.Length",
-            "The policy name must be 1-128 characters.",
-        ));
+        return Err(ApiError::policy_name_length());
     }
     if !name
         .chars()
         .all(|ch| ch.is_ascii_alphanumeric() || ch == '-')
     {
-        return Err(ApiError::new(
-            400,
-            "InvalidParameter.PolicyName.InvalidChars",
-            "The policy name may contain letters, digits and '-'.",
-        ));
+        return Err(ApiError::policy_name_chars());
     }
     let doc = c.p.req("PolicyDocument")?.to_string();
     check_document(&doc, 6144)?;
@@ -172,11 +122,7 @@ pub fn create_policy(c: &mut Call) -> ApiResult<Value> {
     if ram.policies.contains_key(&name.to_ascii_lowercase())
         || crate::world::ram::system_policy(&name).is_some()
     {
-        return Err(ApiError::new(
-            409,
-            "EntityAlreadyExists.Policy",
-            "The policy does already EXIST.",
-        ));
+        return Err(ApiError::policy_exists());
     }
     let policy = Policy {
         name: name.clone(),
@@ -203,7 +149,7 @@ pub fn get_policy(c: &mut Call) -> ApiResult<Value> {
     let ram = &c.world.account(&c.account)?.ram;
     let p = ram
         .policy(&kind, &name)
-        .ok_or_else(|| ApiError::new(404, "EntityNotExist.Policy", "The policy does not exist."))?;
+        .ok_or_else(ApiError::policy_not_found)?;
     let mut policy = p.to_json(ram.attachment_count(&kind, &name));
     policy["PolicyDocument"] = json!(p.document);
     Ok(json!({
@@ -220,7 +166,7 @@ pub fn attach_policy_to_role(c: &mut Call) -> ApiResult<Value> {
     let ram = &mut c.world.account_mut(&c.account)?.ram;
     let policy = ram
         .policy(&kind, &name)
-        .ok_or_else(|| ApiError::new(404, "EntityNotExist.Policy", "The policy does not exist."))?;
+        .ok_or_else(ApiError::policy_not_found)?;
     let role = ram
         .role_mut(&role_name)
         .ok_or_else(|| role_not_found(&role_name))?;
@@ -229,11 +175,7 @@ pub fn attach_policy_to_role(c: &mut Call) -> ApiResult<Value> {
         .iter()
         .any(|(t, n, _)| *t == kind && n.eq_ignore_ascii_case(&name))
     {
-        return Err(ApiError::new(
-            409,
-            "EntityAlreadyExists.Role.Policy",
-            "The policy has already been attached to the role.",
-        ));
+        return Err(ApiError::policy_already_attached());
     }
     role.policies.push((kind, policy.name, now));
     Ok(json!({}))

@@ -40,13 +40,7 @@ pub fn get_caller_identity(c: &mut Call) -> ApiResult<Value> {
 
 pub fn assume_role(c: &mut Call) -> ApiResult<Value> {
     let arn = c.p.req("RoleArn")?.to_string();
-    let bad_arn = || {
-        ApiError::new(
-            400,
-            "InvalidParameter.RoleArn",
-            "The parameter RoleArn is wrongly formed.",
-        )
-    };
+    let bad_arn = || ApiError::role_arn_malformed();
     let rest = arn.strip_prefix("acs:ram::").ok_or_else(bad_arn)?;
     let (acct, role_name) = rest.split_once(":role/").ok_or_else(bad_arn)?;
     let session = c.p.req("RoleSessionName")?.to_string();
@@ -55,18 +49,10 @@ pub fn assume_role(c: &mut Call) -> ApiResult<Value> {
             .chars()
             .all(|ch| ch.is_ascii_alphanumeric() || ".@_-".contains(ch))
     {
-        return Err(ApiError::new(
-            400,
-            "InvalidParameter.RoleSessionName",
-            "The parameter RoleSessionName is wrongly formed.",
-        ));
+        return Err(ApiError::role_session_name_malformed());
     }
     if acct != c.account {
-        return Err(ApiError::new(
-            404,
-            "EntityNotExist.Role",
-            "The specified Role not exists.",
-        ));
+        return Err(ApiError::assume_role_not_found());
     }
     let role = c
         .world
@@ -74,32 +60,18 @@ pub fn assume_role(c: &mut Call) -> ApiResult<Value> {
         .ram
         .role(role_name)
         .cloned()
-        .ok_or_else(|| {
-            ApiError::new(404, "EntityNotExist.Role", "The specified Role not exists.")
-        })?;
+        .ok_or_else(ApiError::assume_role_not_found)?;
     let duration = c.p.u64("DurationSeconds")?.unwrap_or(3600);
     if duration < 900 || duration > u64::from(role.max_session_duration) {
-        return Err(ApiError::new(
-            400,
-            "InvalidParameter.DurationSeconds",
-            format!("DurationSeconds must be 900-{}.", role.max_session_duration),
+        return Err(ApiError::duration_seconds_invalid(
+            role.max_session_duration,
         ));
     }
     if let Some(p) = c.p.get("Policy") {
         if p.len() > 2048 {
-            return Err(ApiError::new(
-                400,
-                "InvalidParameter.PolicySize",
-                "The policy is too long.",
-            ));
+            return Err(ApiError::session_policy_too_long());
         }
-        serde_json::from_str::<Value>(p).map_err(|_| {
-            ApiError::new(
-                400,
-                "InvalidParameter.PolicyGrammar",
-                "The policy is not valid JSON.",
-            )
-        })?;
+        serde_json::from_str::<Value>(p).map_err(|_| ApiError::session_policy_not_json())?;
     }
     // The trust policy must let this account (or anyone) assume the role.
     let root = format!("acs:ram::{}:root", c.account);
@@ -107,7 +79,7 @@ pub fn assume_role(c: &mut Call) -> ApiResult<Value> {
         && !role.trust_policy.contains("\"RAM\":\"*\"")
         && !role.trust_policy.contains(&format!("\"{}\"", c.account))
     {
-        return Err(ApiError::new(403, "NoPermission", "You are not authorized to do this action. The role's trust policy does not allow this account to assume it."));
+        return Err(ApiError::trust_policy_denies());
     }
     let key_id = format!("STS.{}", c.world.rng.alnum(25).to_uppercase());
     let secret = c.world.rng.alnum(44);

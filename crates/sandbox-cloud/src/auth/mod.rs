@@ -72,11 +72,7 @@ pub struct ReplayPolicy {
 pub const TIMESTAMP_WINDOW_SECS: i64 = 15 * 60;
 
 fn incomplete() -> ApiError {
-    ApiError::new(
-        400,
-        "IncompleteSignature",
-        "The request signature does not conform to Alibaba Cloud standards.",
-    )
+    ApiError::incomplete_signature()
 }
 
 /// Verify a request. `lookup` maps an AccessKey id to its key material.
@@ -117,36 +113,12 @@ pub fn verify(
         )
     };
 
-    let key = lookup(&ak).ok_or_else(|| {
-        ApiError::new(
-            404,
-            "InvalidAccessKeyId.NotFound",
-            "Specified access key is not found.",
-        )
-    })?;
+    let key = lookup(&ak).ok_or_else(ApiError::access_key_not_found)?;
     if let Some(expected) = &key.security_token {
         match token {
-            None => {
-                return Err(ApiError::new(
-                    400,
-                    "MissingSecurityToken",
-                    "SecurityToken is mandatory for this AccessKey.",
-                ))
-            }
-            Some(t) if t != expected => {
-                return Err(ApiError::new(
-                    400,
-                    "InvalidSecurityToken.MismatchWithAccessKey",
-                    "Specified SecurityToken mismatch with the AccessKey.",
-                ))
-            }
-            Some(_) if key.expired => {
-                return Err(ApiError::new(
-                    400,
-                    "InvalidSecurityToken.Expired",
-                    "Specified SecurityToken is expired.",
-                ))
-            }
+            None => return Err(ApiError::missing_security_token()),
+            Some(t) if t != expected => return Err(ApiError::security_token_mismatch()),
+            Some(_) if key.expired => return Err(ApiError::security_token_expired()),
             Some(_) => {}
         }
     }
@@ -155,18 +127,10 @@ pub fn verify(
 
     if scheme == Scheme::RpcV1 {
         if req.param("SignatureMethod") != Some("HMAC-SHA1") {
-            return Err(ApiError::new(
-                400,
-                "InvalidSignatureMethod",
-                "Specified signature method is not supported; use HMAC-SHA1.",
-            ));
+            return Err(ApiError::signature_method_unsupported());
         }
         if req.param("SignatureVersion") != Some("1.0") {
-            return Err(ApiError::new(
-                400,
-                "InvalidSignatureVersion",
-                "Specified signature version is not supported; use 1.0.",
-            ));
+            return Err(ApiError::signature_version_unsupported());
         }
     }
 
@@ -177,20 +141,10 @@ pub fn verify(
             "Timestamp"
         };
         let raw = timestamp.ok_or_else(|| ApiError::missing(name))?;
-        let ts = DateTime::parse_from_rfc3339(raw).map_err(|_| {
-            ApiError::new(
-                400,
-                "InvalidTimeStamp.Format",
-                "Specified time stamp or date value is not well formatted.",
-            )
-        })?;
+        let ts = DateTime::parse_from_rfc3339(raw).map_err(|_| ApiError::timestamp_malformed())?;
         let skew = (real_now - ts.with_timezone(&Utc)).num_seconds().abs();
         if skew > TIMESTAMP_WINDOW_SECS {
-            return Err(ApiError::new(
-                400,
-                "InvalidTimeStamp.Expired",
-                "Specified time stamp or date value is expired.",
-            ));
+            return Err(ApiError::timestamp_expired());
         }
     }
 
@@ -227,11 +181,7 @@ pub fn verify(
         };
         let nonce = nonce.ok_or_else(|| ApiError::missing(name))?;
         if !guard.record(&ak, nonce, real_now.timestamp()) {
-            return Err(ApiError::new(
-                400,
-                "SignatureNonceUsed",
-                "Specified signature nonce was used already.",
-            ));
+            return Err(ApiError::nonce_used());
         }
     }
     Ok(Verified {
@@ -241,9 +191,5 @@ pub fn verify(
 }
 
 fn mismatch(string_to_sign: &str) -> ApiError {
-    ApiError::new(
-        400,
-        "SignatureDoesNotMatch",
-        format!("Specified signature is not matched with our calculation. server string to sign is:{string_to_sign}"),
-    )
+    ApiError::signature_mismatch(string_to_sign)
 }

@@ -7,7 +7,8 @@ use super::{
     add_demo_account, add_instance, AgentKind, InstanceSpec, OsKind, ScriptsKind, DEMO_ACCOUNT_ID,
 };
 use crate::clock::SimTime;
-use crate::world::guest::{GuestBehaviour, Mount, ScriptBehaviour};
+use crate::world::model::guest::{GuestBehaviour, Mount, ScriptBehaviour};
+use crate::world::model::status::InstanceStatus;
 use crate::world::ram::{Policy, Role};
 use crate::world::World;
 
@@ -72,7 +73,7 @@ pub fn load(world: &mut World, extra_admin_keys: &[(String, String)], now: SimTi
     add(
         world,
         InstanceSpec {
-            status: "Stopped",
+            status: InstanceStatus::Stopped,
             ..s("stopped-centos79", "cn-shanghai", CentOs79)
         },
     );

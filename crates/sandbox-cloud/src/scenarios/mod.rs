@@ -5,12 +5,14 @@ pub mod demo;
 pub mod scale;
 
 use crate::clock::SimTime;
-use crate::world::disks::Disk;
-use crate::world::guest::{Guest, GuestBehaviour, Mount};
-use crate::world::instances::{Agent, Instance, Os, OsType};
+use crate::world::model::disk::Disk;
+use crate::world::model::guest::{Guest, GuestBehaviour, Mount};
+use crate::world::model::instance::{Agent, Instance};
+use crate::world::model::os::{Os, OsType};
+use crate::world::model::region as regions;
+use crate::world::model::status::{DiskStatus, InstanceStatus};
+use crate::world::model::tags::Tags;
 use crate::world::ram::Ram;
-use crate::world::regions;
-use crate::world::tags::Tags;
 use crate::world::{AccessKey, Account, Principal, World};
 
 pub const DEMO_ACCOUNT_ID: &str = "1688000000000001";
@@ -201,7 +203,7 @@ pub struct InstanceSpec {
     pub name: String,
     pub region: &'static str,
     pub os: OsKind,
-    pub status: &'static str,
+    pub status: InstanceStatus,
     /// (category, size GiB)
     pub disks: Vec<(&'static str, u32)>,
     pub agent: AgentKind,
@@ -218,7 +220,7 @@ impl InstanceSpec {
             name: name.into(),
             region,
             os,
-            status: "Running",
+            status: InstanceStatus::Running,
             disks: vec![("cloud_essd", 40), ("cloud_essd", 100)],
             agent: AgentKind::Ok,
             role: None,
@@ -308,7 +310,7 @@ pub fn add_instance(
             } else {
                 "data".into()
             },
-            status: "In_use".into(),
+            status: DiskStatus::InUse,
             instance_id: Some(id.clone()),
             device,
             zone_id: zone.clone(),
@@ -359,7 +361,7 @@ pub fn add_instance(
         },
         region_id: spec.region.into(),
         zone_id: zone,
-        status: spec.status.into(),
+        status: spec.status,
         os,
         instance_type: if linux {
             "ecs.g7.large".into()

@@ -5,7 +5,8 @@ use super::{
     add_demo_account, add_instance, AgentKind, InstanceSpec, OsKind, ALL_OS, DEMO_ACCOUNT_ID,
 };
 use crate::clock::SimTime;
-use crate::world::regions::REGIONS;
+use crate::world::model::region::REGIONS;
+use crate::world::model::status::InstanceStatus;
 use crate::world::World;
 
 pub fn load(
@@ -40,7 +41,7 @@ pub fn load(
             .chain(std::iter::repeat_n(("cloud_essd", 100), data_disks))
             .collect();
         match world.rng.below(50) {
-            0 => spec.status = "Stopped",
+            0 => spec.status = InstanceStatus::Stopped,
             1 => spec.agent = AgentKind::Offline,
             2 => spec.agent = AgentKind::Missing,
             3 => spec.disks[1].0 = "cloud_efficiency",

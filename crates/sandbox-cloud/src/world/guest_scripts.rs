@@ -2,10 +2,14 @@
 //! documented guest scripts by their version header line (GUEST_SCRIPTS.md) and the
 //! app-snapshot-plugin call; anything else exits 127 with an explanation.
 
-use super::guest::{Guest, ScriptBehaviour};
-use super::instances::{Instance, OsType};
-use super::{cloud_assistant, plugin, World};
 use crate::clock::SimTime;
+use crate::world::model::guest::{Guest, PLUGIN_VERSION};
+use crate::world::model::instance::Instance;
+use crate::world::model::os::OsType;
+use crate::world::plugin;
+use crate::world::task::TaskRef;
+use crate::world::user_script::simulate_script;
+use crate::world::World;
 
 pub const HEADER: &str = "appsnap-guest:";
 pub const PROBE: &str = "inventory-probe/1";
@@ -25,26 +29,16 @@ pub fn header(script: &str) -> Option<&str> {
     })
 }
 
-/// Run a delivered script on the guest: schedules its completion.
-#[allow(clippy::too_many_arguments)]
-pub fn execute(
-    world: &mut World,
-    account: &str,
-    region: &str,
-    invoke_id: &str,
-    instance_id: &str,
-    _command_type: &str,
-    script: &str,
-    at: SimTime,
-) {
-    if let Some(params) = plugin::extract_plugin_call(script) {
-        plugin::start(world, account, region, invoke_id, instance_id, &params, at);
+/// Run a delivered script on the task's guest: schedules its completion.
+pub fn execute(world: &mut World, task: &TaskRef, script: &str, at: SimTime) {
+    if let Some(params) = plugin::params::extract_plugin_call(script) {
+        plugin::start(world, task, &params, at);
         return;
     }
     let Some(inst) = world
-        .region_mut(account, region)
+        .region_mut(&task.account, &task.region)
         .ok()
-        .and_then(|r| r.instances.get(instance_id))
+        .and_then(|r| r.instances.get(&task.instance_id))
     else {
         return;
     };
@@ -58,14 +52,8 @@ pub fn execute(
         ),
         None => (127, UNSUPPORTED.to_string(), 50),
     };
-    let (a, r, t, i) = (
-        account.to_string(),
-        region.to_string(),
-        invoke_id.to_string(),
-        instance_id.to_string(),
-    );
-    world.schedule(at + ms, move |w, at| {
-        cloud_assistant::finish(w, &a, &r, &t, &i, exit, &output, at)
+    task.at(world, at + ms, move |w, at, task| {
+        task.finish(w, exit, &output, at)
     });
 }
 
@@ -116,7 +104,7 @@ fn inventory(inst: &Instance, script: &str) -> String {
     out += &format!(
         "plugin=app-snapshot-plugin|{}\n",
         if g.plugin_installed() {
-            super::guest::PLUGIN_VERSION
+            PLUGIN_VERSION
         } else {
             "absent"
         }
@@ -138,48 +126,6 @@ fn inventory(inst: &Instance, script: &str) -> String {
     }
     out += "END\n";
     out
-}
-
-/// The simulated result of running one user script as root.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ScriptRun {
-    pub exit_code: i64,
-    pub output: String,
-    pub duration_ms: SimTime,
-    pub timed_out: bool,
-}
-
-/// Run a user script with a time limit (seconds). `which` picks the guest behaviour.
-pub fn simulate_script(guest: &Guest, path: &str, pre: bool, timeout_secs: u64) -> ScriptRun {
-    let run = |exit_code, output: &str, duration_ms| ScriptRun {
-        exit_code,
-        output: output.to_string(),
-        duration_ms,
-        timed_out: false,
-    };
-    let Some(f) = guest.files.get(path) else {
-        return run(127, &format!("{path}: No such file or directory"), 5);
-    };
-    if f.mode & 0o100 == 0 {
-        return run(126, &format!("{path}: Permission denied"), 5);
-    }
-    if f.has_crlf() {
-        return run(
-            126,
-            &format!("{path}: /bin/bash^M: bad interpreter: No such file or directory"),
-            5,
-        );
-    }
-    let behaviour = if pre {
-        guest.behaviour.prescript
-    } else {
-        guest.behaviour.postscript
-    };
-    match behaviour {
-        ScriptBehaviour::Ok => run(0, if pre { "application frozen" } else { "application thawed" }, 300),
-        ScriptBehaviour::Fails => run(1, "ERROR 2013 (HY000): Lost connection to MySQL server during query\nFLUSH TABLES WITH READ LOCK failed", 200),
-        ScriptBehaviour::Hangs => ScriptRun { exit_code: 124, output: format!("{path} did not finish within {timeout_secs}s and was killed"), duration_ms: timeout_secs as SimTime * 1000, timed_out: true },
-    }
 }
 
 fn script_test(guest: &Guest, script: &str) -> (i64, String, SimTime) {
@@ -222,52 +168,5 @@ mod tests {
             Some("inventory-probe/1")
         );
         assert_eq!(header("echo hi"), None);
-    }
-
-    #[test]
-    fn scripts_fail_for_the_reasons_a_shell_would() {
-        let mut g = Guest::new(OsType::Linux, vec![]);
-        assert_eq!(
-            simulate_script(&g, "/tmp/prescript.sh", true, 30).exit_code,
-            127
-        );
-        g.write_file(
-            "/tmp/prescript.sh",
-            b"#!/bin/bash\nexit 0\n".to_vec(),
-            "root",
-            "root",
-            0o644,
-            0,
-        );
-        assert_eq!(
-            simulate_script(&g, "/tmp/prescript.sh", true, 30).exit_code,
-            126
-        );
-        g.write_file(
-            "/tmp/prescript.sh",
-            b"#!/bin/bash\r\nexit 0\r\n".to_vec(),
-            "root",
-            "root",
-            0o700,
-            0,
-        );
-        assert!(simulate_script(&g, "/tmp/prescript.sh", true, 30)
-            .output
-            .contains("bad interpreter"));
-        g.write_file(
-            "/tmp/prescript.sh",
-            b"#!/bin/bash\nexit 0\n".to_vec(),
-            "root",
-            "root",
-            0o700,
-            0,
-        );
-        assert_eq!(
-            simulate_script(&g, "/tmp/prescript.sh", true, 30).exit_code,
-            0
-        );
-        g.behaviour.prescript = ScriptBehaviour::Hangs;
-        let r = simulate_script(&g, "/tmp/prescript.sh", true, 30);
-        assert!(r.timed_out && r.duration_ms == 30_000);
     }
 }

@@ -1,17 +1,34 @@
 //! The simulated cloud: accounts, their RAM store and per-region resources, the AccessKeys
 //! that act on them, and a queue of timed events that moves state along the simulated clock.
+//!
+//! One direction of dependency, bottom to top; a module imports only modules above it in
+//! [`MODULE_ORDER`] (the `layers` test reads every file and checks it):
+//!
+//! 1. **model** — resources, their statuses and wire renderings, no behaviour
+//!    (`model::*`, `ram`), and the generic `events` queue;
+//! 2. **world** — this file: the [`World`] and its lookups;
+//! 3. **primitives** — `task` (a [`task::TaskRef`] and what any task may do: output,
+//!    finish, abort), `freeze` (freeze/thaw a guest), `user_script` (what a user's script
+//!    does on a guest), `snapshot_groups` (create a group);
+//! 4. **behaviours** — the in-guest `plugin` (pre-flight, consistency decision, schedule),
+//!    `guest_scripts` (what a delivered script runs), `agent` (delivers invocations),
+//!    `send_file` (delivers files), `lifecycle` (stop/start/reboot an instance).
 
-pub mod cloud_assistant;
-pub mod disks;
+pub mod agent;
 pub mod events;
-pub mod guest;
+pub mod freeze;
 pub mod guest_scripts;
-pub mod instances;
+pub mod lifecycle;
+pub mod model;
 pub mod plugin;
 pub mod ram;
-pub mod regions;
-pub mod snapshots;
-pub mod tags;
+pub mod send_file;
+pub mod snapshot_groups;
+pub mod task;
+pub mod user_script;
+
+#[cfg(test)]
+mod layers;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -20,84 +37,55 @@ use serde_json::Value;
 use crate::clock::SimTime;
 use crate::errors::{ApiError, ApiResult};
 use crate::ids::Rng;
-pub use events::EventQueue;
+use crate::world::events::EventQueue;
+pub use crate::world::model::account::{AccessKey, Account, FreezeRecord, Principal, WorldConfig};
+use crate::world::model::command::Command;
+use crate::world::model::instance::Instance;
+use crate::world::model::public_commands::public_commands;
+use crate::world::model::region::{self, Region};
 
-/// Knobs a test or the control API may change.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct WorldConfig {
-    /// Disks per snapshot-consistent group (reference §7.2: 10/16/128 by doc era).
-    pub snapshot_group_disk_limit: usize,
-    /// Public command names; the real ones are unknown (reference §4.2), so these are
-    /// sandbox-invented and configurable.
-    pub linux_command_name: String,
-    pub windows_command_name: String,
-}
-
-impl Default for WorldConfig {
-    fn default() -> Self {
-        Self {
-            snapshot_group_disk_limit: 16,
-            linux_command_name: "ACS-ECS-CreateAppConsistentSnapshot-for-linux.sh".into(),
-            windows_command_name: "ACS-ECS-CreateAppConsistentSnapshot-for-windows.ps1".into(),
-        }
-    }
-}
-
-/// Who holds an AccessKey.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Principal {
-    /// Full rights in the account.
-    Admin { user: String },
-    /// ECS and STS, but no RAM permissions (no `ram:*`, no `ram:PassRole`).
-    Operator { user: String },
-    /// Describe/List/Get only.
-    ReadOnly { user: String },
-    /// A role session from STS AssumeRole; rights come from the role's policies.
-    RoleSession {
-        role_name: String,
-        role_id: String,
-        session: String,
-    },
-}
-
-#[derive(Debug, Clone)]
-pub struct AccessKey {
-    pub id: String,
-    pub secret: String,
-    pub account_id: String,
-    pub principal: Principal,
-    /// STS keys carry a token and an expiry (simulated time).
-    pub sts: Option<(String, SimTime)>,
-}
-
-#[derive(Debug, Clone)]
-pub struct Account {
-    pub id: String,
-    pub name: String,
-    pub ram: ram::Ram,
-    pub regions: BTreeMap<String, regions::Region>,
-}
-
-/// A freeze of guest file systems, kept after the thaw for inspection.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct FreezeRecord {
-    pub account_id: String,
-    pub region_id: String,
-    pub instance_id: String,
-    pub invoke_id: String,
-    pub mount_points: Vec<String>,
-    pub frozen_at: String,
-    pub thawed_at: Option<String>,
-    pub thaw_reason: Option<String>,
-}
+/// Every module of the world, lowest first: each may import only those before it.
+pub const MODULE_ORDER: &[&str] = &[
+    "model::status",
+    "model::tags",
+    "model::os",
+    "model::guest",
+    "model::disk",
+    "model::instance",
+    "model::command",
+    "model::invocation",
+    "model::send_file",
+    "model::snapshot",
+    "model::region",
+    "ram",
+    "model::account",
+    "model::public_commands",
+    "model",
+    "events",
+    "world",
+    "task",
+    "freeze",
+    "user_script",
+    "snapshot_groups",
+    "plugin::params",
+    "plugin::run",
+    "plugin::preflight",
+    "plugin::consistency",
+    "plugin::schedule",
+    "plugin",
+    "guest_scripts",
+    "agent",
+    "send_file",
+    "lifecycle",
+];
 
 pub struct World {
     pub config: WorldConfig,
     pub accounts: BTreeMap<String, Account>,
     pub keys: BTreeMap<String, AccessKey>,
-    pub public_commands: Vec<cloud_assistant::Command>,
+    pub public_commands: Vec<Command>,
     pub rng: Rng,
-    pub events: EventQueue,
+    pub events: EventQueue<World>,
     /// (account, action, ClientToken) → (parameter fingerprint, first answer).
     pub idempotency: HashMap<(String, String, String), (String, Value)>,
     pub freeze_history: Vec<FreezeRecord>,
@@ -105,7 +93,7 @@ pub struct World {
 
 impl World {
     pub fn new(seed: u64, config: WorldConfig) -> Self {
-        let public_commands = cloud_assistant::public_commands(&config);
+        let public_commands = public_commands(&config);
         Self {
             config,
             accounts: BTreeMap::new(),
@@ -120,7 +108,7 @@ impl World {
 
     /// Re-derive the public commands after a configuration change.
     pub fn set_config(&mut self, config: WorldConfig) {
-        self.public_commands = cloud_assistant::public_commands(&config);
+        self.public_commands = public_commands(&config);
         self.config = config;
     }
 
@@ -140,38 +128,39 @@ impl World {
     }
 
     pub fn account_mut(&mut self, account_id: &str) -> ApiResult<&mut Account> {
-        self.accounts.get_mut(account_id).ok_or_else(|| {
-            ApiError::new(
-                403,
-                "InvalidAccount.NotFound",
-                "The specified account does not exist.",
-            )
-        })
+        self.accounts
+            .get_mut(account_id)
+            .ok_or_else(ApiError::account_not_found)
     }
 
     pub fn account(&self, account_id: &str) -> ApiResult<&Account> {
-        self.accounts.get(account_id).ok_or_else(|| {
-            ApiError::new(
-                403,
-                "InvalidAccount.NotFound",
-                "The specified account does not exist.",
-            )
-        })
+        self.accounts
+            .get(account_id)
+            .ok_or_else(ApiError::account_not_found)
     }
 
     /// The region state of an account; unknown region ids are an error, known but empty
     /// regions are created on first use.
-    pub fn region_mut(
-        &mut self,
-        account_id: &str,
-        region_id: &str,
-    ) -> ApiResult<&mut regions::Region> {
-        let info = regions::lookup(region_id).ok_or_else(|| regions::unknown_region(region_id))?;
+    pub fn region_mut(&mut self, account_id: &str, region_id: &str) -> ApiResult<&mut Region> {
+        let info =
+            region::lookup(region_id).ok_or_else(|| ApiError::region_not_found(region_id))?;
         let account = self.account_mut(account_id)?;
         Ok(account
             .regions
             .entry(region_id.to_string())
-            .or_insert_with(|| regions::Region::new(info.id)))
+            .or_insert_with(|| Region::new(info.id)))
+    }
+
+    pub fn instance_mut(
+        &mut self,
+        account_id: &str,
+        region_id: &str,
+        instance_id: &str,
+    ) -> ApiResult<&mut Instance> {
+        self.region_mut(account_id, region_id)?
+            .instances
+            .get_mut(instance_id)
+            .ok_or_else(|| ApiError::instance_not_found(instance_id))
     }
 
     /// Where an instance lives, for the control API (ids are globally unique).

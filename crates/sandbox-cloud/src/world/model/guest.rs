@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use super::instances::OsType;
 use crate::clock::{iso, SimTime};
+use crate::world::model::os::OsType;
 
 #[derive(Debug, Clone)]
 pub struct GuestFile {

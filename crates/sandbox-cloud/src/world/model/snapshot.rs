@@ -3,11 +3,11 @@
 
 use serde_json::{json, Value};
 
-use super::regions::Region;
-use super::tags::Tags;
-use super::World;
+use std::collections::BTreeMap;
+
 use crate::clock::{iso, SimTime};
-use crate::errors::{ApiError, ApiResult};
+use crate::world::model::status::SnapshotStatus;
+use crate::world::model::tags::Tags;
 
 /// Time for a snapshot to reach 100 % and become usable (instant access makes the
 /// snapshot `Available` well before that).
@@ -35,11 +35,11 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    pub fn status(&self, now: SimTime) -> &'static str {
+    pub fn status(&self, now: SimTime) -> SnapshotStatus {
         if now >= self.ready_at {
-            "accomplished"
+            SnapshotStatus::Accomplished
         } else {
-            "progressing"
+            SnapshotStatus::Progressing
         }
     }
 
@@ -99,24 +99,25 @@ pub struct SnapshotGroup {
 }
 
 impl SnapshotGroup {
-    pub fn status(&self, region: &Region, now: SimTime) -> &'static str {
+    /// `snapshots`: the region's snapshots, where the group's members are.
+    pub fn status(&self, snapshots: &BTreeMap<String, Snapshot>, now: SimTime) -> SnapshotStatus {
         let all_done = self
             .snapshot_ids
             .iter()
-            .filter_map(|s| region.snapshots.get(s))
-            .all(|s| s.status(now) == "accomplished");
+            .filter_map(|s| snapshots.get(s))
+            .all(|s| s.status(now) == SnapshotStatus::Accomplished);
         if all_done {
-            "accomplished"
+            SnapshotStatus::Accomplished
         } else {
-            "progressing"
+            SnapshotStatus::Progressing
         }
     }
 
-    pub fn to_json(&self, region: &Region, now: SimTime) -> Value {
-        let snapshots: Vec<Value> = self
+    pub fn to_json(&self, snapshots: &BTreeMap<String, Snapshot>, now: SimTime) -> Value {
+        let members: Vec<Value> = self
             .snapshot_ids
             .iter()
-            .filter_map(|s| region.snapshots.get(s))
+            .filter_map(|s| snapshots.get(s))
             .map(|s| {
                 json!({
                     "SnapshotId": s.id,
@@ -136,11 +137,11 @@ impl SnapshotGroup {
             "Description": self.description,
             "InstanceId": self.instance_id,
             "CreationTime": iso(self.created_at),
-            "Status": self.status(region, now),
+            "Status": self.status(snapshots, now),
             "ProgressStatus": "",
             "ResourceGroupId": "",
             "Tags": self.tags.to_json_key_value(),
-            "Snapshots": { "Snapshot": snapshots },
+            "Snapshots": { "Snapshot": members },
         })
     }
 }
@@ -171,136 +172,6 @@ pub fn valid_group_name(name: &str) -> bool {
             .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | ':'))
 }
 
-/// Create a snapshot-consistent group and its snapshots (crash-consistent by itself).
-pub fn create_group(
-    world: &mut World,
-    account: &str,
-    region_id: &str,
-    req: &GroupRequest,
-    now: SimTime,
-) -> ApiResult<String> {
-    let limit = world.config.snapshot_group_disk_limit;
-    if !req.name.is_empty() && !valid_group_name(&req.name) {
-        return Err(ApiError::new(400, "InvalidParameter.Name", "The specified Name is not valid: 2-128 characters, starting with a letter; letters, digits, '.', '_', '-' and ':'."));
-    }
-    if !req.disk_ids.is_empty() && !req.exclude_disk_ids.is_empty() {
-        return Err(ApiError::invalid_plain(
-            "DiskId.N and ExcludeDiskId.N are mutually exclusive.",
-        ));
-    }
-    let region = world.region_mut(account, region_id)?;
-    let disk_ids: Vec<String> = match &req.instance_id {
-        Some(iid) => {
-            let inst = region
-                .instances
-                .get(iid)
-                .ok_or_else(|| ApiError::instance_not_found(iid))?;
-            if inst.status != "Running" && inst.status != "Stopped" {
-                return Err(ApiError::incorrect_instance_status(400));
-            }
-            let attached: Vec<String> = region.disks_of(iid).iter().map(|d| d.id.clone()).collect();
-            for d in req.disk_ids.iter().chain(req.exclude_disk_ids.iter()) {
-                if !attached.contains(d) {
-                    return Err(ApiError::disk_not_found(d));
-                }
-            }
-            if req.disk_ids.is_empty() {
-                attached
-                    .into_iter()
-                    .filter(|d| !req.exclude_disk_ids.contains(d))
-                    .collect()
-            } else {
-                req.disk_ids.clone()
-            }
-        }
-        None => {
-            if req.disk_ids.is_empty() {
-                return Err(ApiError::missing("DiskId.N"));
-            }
-            req.disk_ids.clone()
-        }
-    };
-    if disk_ids.is_empty() {
-        return Err(ApiError::invalid_plain(
-            "No disk is left in the snapshot-consistent group after ExcludeDiskId.N.",
-        ));
-    }
-    if disk_ids.len() > limit {
-        // Code chosen by the sandbox: the real one is not documented in our sources.
-        return Err(ApiError::new(
-            403,
-            "InvalidParameter.DiskCount",
-            format!(
-                "A snapshot-consistent group holds at most {limit} disks; {} were given.",
-                disk_ids.len()
-            ),
-        ));
-    }
-    let mut disks = Vec::new();
-    for id in &disk_ids {
-        let d = region
-            .disks
-            .get(id)
-            .ok_or_else(|| ApiError::disk_not_found(id))?;
-        if !d.group_eligible() {
-            return Err(ApiError::new(400, "DiskCategory.OperationNotSupported", format!("The disk category {} of {} does not support snapshot-consistent groups; only ESSD, ESSD AutoPL and ESSD Entry do.", d.category, d.id)));
-        }
-        disks.push(d.clone());
-    }
-    let instance_id = req
-        .instance_id
-        .clone()
-        .unwrap_or_else(|| disks[0].instance_id.clone().unwrap_or_default());
-    let group_id = world.rng.resource_id("ssg", region_id);
-    let mut snapshot_ids = Vec::new();
-    for d in &disks {
-        let sid = world.rng.resource_id("s", region_id);
-        snapshot_ids.push(sid.clone());
-        let snap = Snapshot {
-            id: sid.clone(),
-            name: if req.name.is_empty() {
-                String::new()
-            } else {
-                format!("{}-{}", req.name, d.id)
-            },
-            description: req.description.clone(),
-            disk_id: d.id.clone(),
-            disk_size_gib: d.size_gib,
-            disk_kind: d.kind.clone(),
-            disk_category: d.category.clone(),
-            instance_id: instance_id.clone(),
-            region_id: region_id.to_string(),
-            created_at: now,
-            ready_at: now + SNAPSHOT_MS + i64::from(d.size_gib.min(2000)),
-            instant_access: req.instant_access
-                || d.category.starts_with("cloud_essd")
-                || d.category == "cloud_auto",
-            instant_access_retention_days: req.instant_access_retention_days,
-            retention_days: req.retention_days,
-            tags: Tags(req.tags.clone()),
-            group_id: Some(group_id.clone()),
-        };
-        world
-            .region_mut(account, region_id)?
-            .snapshots
-            .insert(sid, snap);
-    }
-    let group = SnapshotGroup {
-        id: group_id.clone(),
-        name: req.name.clone(),
-        description: req.description.clone(),
-        instance_id,
-        created_at: now,
-        snapshot_ids,
-        tags: Tags(req.tags.clone()),
-    };
-    world
-        .region_mut(account, region_id)?
-        .snapshot_groups
-        .insert(group_id.clone(), group);
-    Ok(group_id)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -325,11 +196,11 @@ mod tests {
             tags: Tags::default(),
             group_id: None,
         };
-        assert_eq!(s.status(1000), "progressing");
+        assert_eq!(s.status(1000).as_str(), "progressing");
         assert_eq!(s.progress(2000), "50%");
         assert!(!s.available(1500));
         assert!(s.available(1800));
-        assert_eq!(s.status(3000), "accomplished");
+        assert_eq!(s.status(3000).as_str(), "accomplished");
         assert_eq!(s.progress(9000), "100%");
     }
 

@@ -2,8 +2,9 @@
 
 use serde_json::{json, Value};
 
-use super::tags::Tags;
 use crate::clock::{iso, SimTime};
+use crate::world::model::status::DiskStatus;
+use crate::world::model::tags::Tags;
 
 /// ESSD family: the only categories allowed in a snapshot-consistent group.
 pub const GROUP_CATEGORIES: &[&str] = &["cloud_essd", "cloud_auto", "cloud_essd_entry"];
@@ -17,7 +18,7 @@ pub struct Disk {
     pub size_gib: u32,
     /// `system` | `data`.
     pub kind: String,
-    pub status: String,
+    pub status: DiskStatus,
     pub instance_id: Option<String>,
     pub device: String,
     pub zone_id: String,

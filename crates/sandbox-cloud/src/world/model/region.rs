@@ -2,11 +2,13 @@
 
 use std::collections::BTreeMap;
 
-use super::cloud_assistant::{Command, Invocation, SendFileTask};
-use super::disks::Disk;
-use super::instances::Instance;
-use super::snapshots::{Snapshot, SnapshotGroup};
 use crate::errors::ApiError;
+use crate::world::model::command::Command;
+use crate::world::model::disk::Disk;
+use crate::world::model::instance::Instance;
+use crate::world::model::invocation::Invocation;
+use crate::world::model::send_file::SendFileTask;
+use crate::world::model::snapshot::{Snapshot, SnapshotGroup};
 
 pub struct RegionInfo {
     pub id: &'static str,
@@ -68,14 +70,6 @@ pub const REGIONS: &[RegionInfo] = &[
 
 pub fn lookup(region_id: &str) -> Option<&'static RegionInfo> {
     REGIONS.iter().find(|r| r.id == region_id)
-}
-
-pub fn unknown_region(region_id: &str) -> ApiError {
-    ApiError::new(
-        404,
-        "InvalidRegionId.NotFound",
-        format!("The specified RegionId does not exist. ({region_id})"),
-    )
 }
 
 /// One account's resources in one region.

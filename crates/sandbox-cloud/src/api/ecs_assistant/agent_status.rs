@@ -1,0 +1,50 @@
+//! DescribeCloudAssistantStatus and InstallCloudAssistant (reference §3.4–3.5).
+
+use serde_json::{json, Value};
+
+use super::instance_ids;
+use crate::api::paging::{limits, page};
+use crate::api::{merge, Call};
+use crate::errors::{ApiError, ApiResult};
+
+pub fn describe_cloud_assistant_status(c: &mut Call) -> ApiResult<Value> {
+    let region = c.p.region()?.to_string();
+    let ids = c.p.list("InstanceId");
+    if ids.len() > 100 {
+        return Err(ApiError::instance_ids_exceed(100));
+    }
+    let os = c.p.get("OSType").map(str::to_ascii_lowercase);
+    let reg = c.world.region_mut(&c.account, &region)?;
+    reg.check_instances(ids.iter(), ApiError::assistant_instance_not_found)?;
+    let items: Vec<_> = reg
+        .instances
+        .values()
+        .filter(|i| ids.is_empty() || ids.contains(&i.id))
+        .filter(|i| os.as_ref().is_none_or(|o| o == i.os.os_type.lower()))
+        .collect();
+    let (items, fields) = page(items, &c.p, limits(10, 100, 50), false)?;
+    let items: Vec<Value> = items
+        .into_iter()
+        .map(|i| i.cloud_assistant_json())
+        .collect();
+    Ok(merge(
+        json!({ "InstanceCloudAssistantStatusSet": { "InstanceCloudAssistantStatus": items } }),
+        fields,
+    ))
+}
+
+pub fn install_cloud_assistant(c: &mut Call) -> ApiResult<Value> {
+    let region = c.p.region()?.to_string();
+    let ids = instance_ids(c, 50)?;
+    let reg = c.world.region_mut(&c.account, &region)?;
+    reg.check_instances(ids.iter(), ApiError::assistant_instance_not_found)?;
+    for id in &ids {
+        let inst = reg.instances.get_mut(id).expect("checked");
+        if !inst.agent.installed {
+            // Takes effect after the next restart (reference §3.5).
+            inst.agent.pending_install = true;
+            inst.agent.online = true;
+        }
+    }
+    Ok(json!({}))
+}
