@@ -3,6 +3,7 @@
 pub mod error;
 pub mod profiles;
 pub mod progress;
+pub mod ram;
 pub mod status;
 
 pub use error::{AppError, ErrorCode};
