@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use appsnap_core::ram::{
     covers, diff, diff_documents, evaluate_policy, evaluate_trust, overlaps, snapshot_policy,
-    CloudAction, CloudRequest, DiffChange, InstancePlan, InstanceRef, InstanceResolution,
-    PlanStep, RamOptions, RamPlan, StepKind, StepState, SNAPSHOT_ACTIONS,
+    CloudAction, CloudRequest, DiffChange, InstancePlan, InstanceRef, InstanceResolution, PlanStep,
+    RamOptions, RamPlan, StepKind, StepState, SNAPSHOT_ACTIONS,
 };
 use appsnap_core::ErrorCode;
 use serde_json::json;
@@ -16,7 +16,11 @@ fn policy(statements: serde_json::Value) -> String {
 }
 
 fn granted(doc: &str) -> Vec<bool> {
-    evaluate_policy(doc).findings.iter().map(|f| f.holds).collect()
+    evaluate_policy(doc)
+        .findings
+        .iter()
+        .map(|f| f.holds)
+        .collect()
 }
 
 #[test]
@@ -40,7 +44,9 @@ fn wildcards_grant_when_they_cover_the_whole_pattern() {
     let doc = policy(json!([{"Effect":"Allow","Action":["ecs:Describe*"],"Resource":["*"]}]));
     assert_eq!(granted(&doc), [true, false, false, true]);
     // One concrete action does not cover every action a pattern stands for.
-    let doc = policy(json!([{"Effect":"Allow","Action":["ecs:DescribeSnapshots","ecs:CreateSnapshotGroup","ecs:tagresources","ecs:DescribeDisks"],"Resource":"*"}]));
+    let doc = policy(
+        json!([{"Effect":"Allow","Action":["ecs:DescribeSnapshots","ecs:CreateSnapshotGroup","ecs:tagresources","ecs:DescribeDisks"],"Resource":"*"}]),
+    );
     let e = evaluate_policy(&doc);
     assert!(!e.sufficient);
     assert_eq!(granted(&doc), [false, false, true, true]);
@@ -68,9 +74,7 @@ fn glob_cover_and_overlap() {
 #[test]
 fn an_explicit_deny_wins_even_partly_and_under_a_condition() {
     let allow = json!({"Effect":"Allow","Action":"ecs:*","Resource":"*"});
-    let deny = |action: &str, condition: serde_json::Value| {
-        json!({"Effect":"Deny","Action":action,"Resource":"acs:ecs:*:*:snapshot/*","Condition":condition})
-    };
+    let deny = |action: &str, condition: serde_json::Value| json!({"Effect":"Deny","Action":action,"Resource":"acs:ecs:*:*:snapshot/*","Condition":condition});
     let doc = policy(json!([allow, deny("ecs:TagResources", json!({}))]));
     let e = evaluate_policy(&doc);
     assert_eq!(granted(&doc), [true, true, false, true]);
@@ -78,22 +82,33 @@ fn an_explicit_deny_wins_even_partly_and_under_a_condition() {
     // Denying one action a pattern stands for breaks the whole pattern.
     let doc = policy(json!([allow, deny("ecs:CreateSnapshotGroup", json!({}))]));
     assert_eq!(granted(&doc), [true, false, true, true]);
-    let doc = policy(json!([allow, deny("ecs:Describe*", json!({"Bool":{"acs:MFAPresent":"false"}}))]));
+    let doc = policy(json!([
+        allow,
+        deny("ecs:Describe*", json!({"Bool":{"acs:MFAPresent":"false"}}))
+    ]));
     assert_eq!(granted(&doc), [false, true, true, false]);
     // Deny NotAction: everything but the list is denied.
-    let doc = policy(json!([allow, {"Effect":"Deny","NotAction":["ecs:Describe*"],"Resource":"*"}]));
+    let doc =
+        policy(json!([allow, {"Effect":"Deny","NotAction":["ecs:Describe*"],"Resource":"*"}]));
     assert_eq!(granted(&doc), [true, false, false, true]);
 }
 
 #[test]
 fn a_conditional_or_resource_limited_allow_is_not_an_unconditional_grant() {
-    let doc = policy(json!([{"Effect":"Allow","Action":"ecs:*","Resource":"*","Condition":{"IpAddress":{"acs:SourceIp":"10.0.0.0/8"}}}]));
+    let doc = policy(
+        json!([{"Effect":"Allow","Action":"ecs:*","Resource":"*","Condition":{"IpAddress":{"acs:SourceIp":"10.0.0.0/8"}}}]),
+    );
     let e = evaluate_policy(&doc);
     assert!(!e.sufficient);
-    assert_eq!(e.findings[0].reason, "statement 1 allows it only under a Condition");
-    let doc = policy(json!([{"Effect":"Allow","Action":"ecs:*","Resource":"acs:ecs:*:*:instance/*"}]));
+    assert_eq!(
+        e.findings[0].reason,
+        "statement 1 allows it only under a Condition"
+    );
+    let doc =
+        policy(json!([{"Effect":"Allow","Action":"ecs:*","Resource":"acs:ecs:*:*:instance/*"}]));
     assert_eq!(granted(&doc), [false; 4]);
-    let doc = policy(json!([{"Effect":"Allow","Action":"ecs:*","NotResource":"acs:ecs:*:*:disk/*"}]));
+    let doc =
+        policy(json!([{"Effect":"Allow","Action":"ecs:*","NotResource":"acs:ecs:*:*:disk/*"}]));
     assert_eq!(granted(&doc), [false; 4]);
     // Allow NotAction ram:* grants every ecs action.
     let doc = policy(json!({"Effect":"Allow","NotAction":"ram:*","Resource":"*"}));
@@ -125,8 +140,17 @@ fn trust_policy_must_let_the_ecs_service_assume_the_role() {
     assert_eq!(ok.findings[0].subject, "sts:AssumeRole by ecs.aliyuncs.com");
     assert_eq!(ok.findings[0].reason, "statement 1 allows it");
     assert!(evaluate_trust(&trust(json!({"Service":"ECS.aliyuncs.com"}), json!({}))).sufficient);
-    assert!(evaluate_trust(&trust(json!({"Service":["fc.aliyuncs.com","ecs.aliyuncs.com"]}), json!({"Action":"sts:*"}))).sufficient);
-    let account = evaluate_trust(&trust(json!({"RAM":["acs:ram::1688000000000001:root"]}), json!({})));
+    assert!(
+        evaluate_trust(&trust(
+            json!({"Service":["fc.aliyuncs.com","ecs.aliyuncs.com"]}),
+            json!({"Action":"sts:*"})
+        ))
+        .sufficient
+    );
+    let account = evaluate_trust(&trust(
+        json!({"RAM":["acs:ram::1688000000000001:root"]}),
+        json!({}),
+    ));
     assert!(!account.sufficient);
     assert_eq!(
         account.findings[0].reason,
@@ -271,9 +295,17 @@ fn the_plan_json_is_the_pinned_cli_shape() {
     );
     // The first six keys of a step come first and in the pinned order.
     let text = serde_json::to_string(&plan.steps[1]).unwrap();
-    let keys: Vec<&str> = ["\"id\"", "\"kind\"", "\"target\"", "\"state\"", "\"detail\"", "\"request\"", "\"resolution\""]
-        .into_iter()
-        .collect();
+    let keys: Vec<&str> = [
+        "\"id\"",
+        "\"kind\"",
+        "\"target\"",
+        "\"state\"",
+        "\"detail\"",
+        "\"request\"",
+        "\"resolution\"",
+    ]
+    .into_iter()
+    .collect();
     let positions: Vec<usize> = keys.iter().map(|k| text.find(k).unwrap()).collect();
     assert!(positions.windows(2).all(|w| w[0] < w[1]), "{text}");
     let back: RamPlan = serde_json::from_value(v).unwrap();
