@@ -93,10 +93,15 @@ async fn attachment_step(
     let target = format!("{} → {}", o.policy_name, o.role_name);
     let step = new_step(StepKind::Attachment, StepKind::Attachment.as_str(), &target);
     let attach = cloud::attach_policy(&o.policy_name, &o.role_name);
+    let waits = if role == StepState::Conflict || policy == StepState::Conflict {
+        " Waits until the conflict above is resolved."
+    } else {
+        ""
+    };
     if role == StepState::Todo || policy == StepState::Todo {
         return Ok(todo(
             step,
-            format!("Policy {target}: attached once the role and policy exist."),
+            format!("Policy {target}: attached once the role and policy exist.{waits}"),
             vec![attach],
         ));
     }
@@ -108,21 +113,14 @@ async fn attachment_step(
                 o.policy_name, o.role_name
             ),
         ),
-        Ok(false) => {
-            let waits = if role == StepState::Conflict || policy == StepState::Conflict {
-                " Waits until the conflict above is resolved."
-            } else {
-                ""
-            };
-            todo(
-                step,
-                format!(
-                    "Policy {} will be attached to role {}.{waits}",
-                    o.policy_name, o.role_name
-                ),
-                vec![attach],
-            )
-        }
+        Ok(false) => todo(
+            step,
+            format!(
+                "Policy {} will be attached to role {}.{waits}",
+                o.policy_name, o.role_name
+            ),
+            vec![attach],
+        ),
         Err(e) => missing_or_blocked(
             step,
             CloudAction::ListPoliciesForRole,

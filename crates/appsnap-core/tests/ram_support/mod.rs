@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use acs_openapi::actions::ecs_instances::DescribeInstancesRequest;
-use acs_openapi::{Client, Credentials, Jitter, RetryPolicy};
+use acs_openapi::{Client, Credentials, Jitter, LimitSettings, RetryPolicy};
 use appsnap_core::progress::{CancellationToken, Reporter};
 use appsnap_core::ram::{ApplyTuning, InstanceRef, RamApplyEvent};
 use futures::TryStreamExt;
@@ -195,6 +195,12 @@ pub fn client_for(endpoint: &str, power: &str) -> Client {
             account.access_key_id,
             account.access_key_secret,
         ))
+        // The sandbox is local: no need for the real cloud's 20 calls a second.
+        .limits(LimitSettings {
+            rate_per_sec: 1000.0,
+            burst: 1000.0,
+            ..LimitSettings::default()
+        })
         .retry(RetryPolicy {
             jitter: Jitter::from_fn(|_| Duration::from_millis(5)),
             // The sandbox asks for TimeLeft:1000 when it throttles; keep tests quick.
