@@ -424,7 +424,7 @@ async fn a_per_instance_failure_inside_a_200_reply_is_that_instances_result() {
                     .attach_instance_ram_role(
                         &target.region_id,
                         "OpsMonitoringRole",
-                        &[target.instance_id.clone()],
+                        std::slice::from_ref(&target.instance_id),
                         None,
                     )
                     .await

@@ -142,8 +142,9 @@ impl Run<'_> {
             ),
             Outcome::Blocked(blocker) => {
                 self.blockers.insert(id.clone(), blocker.clone());
+                // Known missing and not made: later steps must not take it as "may exist".
                 (
-                    StepState::Blocked,
+                    step.state,
                     RamApplyEvent::StepBlocked {
                         step_id: id.clone(),
                         blocker,
