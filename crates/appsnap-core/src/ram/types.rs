@@ -232,6 +232,7 @@ pub struct RamOptions {
     /// Accept an existing policy with another document if it grants the four actions.
     pub use_existing_policy: bool,
     /// The choice for every instance with another role that has no choice of its own.
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub on_conflict: Option<InstanceResolution>,
     /// Choices per instance id.
