@@ -331,3 +331,137 @@ async fn a_write_that_keeps_failing_ends_the_step_and_the_next_apply_resumes() {
     );
     sb.running.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn verification_keeps_checking_while_describe_lags_and_ends_clearly_when_time_is_up() {
+    let sb = Sandbox::start().await;
+    let admin = sb.client("admin");
+    let mysql = sb.instance("app-centos79-mysql");
+    let o = RamOptions {
+        instances: vec![mysql.clone()],
+        ..RamOptions::default()
+    };
+    let step_id = format!("instance:{}", mysql.instance_id);
+    // Once the attach is sent, DescribeInstanceRamRole fails `n` times (the client
+    // itself tries each read 4 times), then answers.
+    let on_attach = |n: u32, endpoint: String, step_id: String| {
+        move |e: &RamApplyEvent| match e {
+            RamApplyEvent::StepStarted { step_id: s } if *s == step_id => {
+                let endpoint = endpoint.clone();
+                ram_support::meanwhile(move || async move {
+                    let fault = json!({"action": "DescribeInstanceRamRole", "error_next": n, "error_status": 503});
+                    reqwest::Client::new()
+                        .post(format!("{endpoint}/_sandbox/faults"))
+                        .json(&fault)
+                        .send()
+                        .await
+                        .unwrap();
+                });
+            }
+            RamApplyEvent::StepFailed { .. } => {
+                let endpoint = endpoint.clone();
+                ram_support::meanwhile(move || async move {
+                    reqwest::Client::new()
+                        .delete(format!("{endpoint}/_sandbox/faults"))
+                        .send()
+                        .await
+                        .unwrap();
+                });
+            }
+            _ => {}
+        }
+    };
+
+    let (rep, events) = reporter(
+        CancellationToken::new(),
+        on_attach(5, sb.endpoint().to_owned(), step_id.clone()),
+    );
+    let report = apply(&admin, &o, &tuning(), &rep).await.unwrap();
+    assert!(report.failures.is_empty(), "{:?}", report.failures);
+    let checks: Vec<(u32, String)> = events
+        .lock()
+        .unwrap()
+        .iter()
+        .filter_map(|e| match e {
+            RamApplyEvent::Verifying {
+                attempt, message, ..
+            } => Some((*attempt, message.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(checks.len(), 2, "{checks:?}");
+    assert!(
+        checks[1].1.contains("can take a while to propagate"),
+        "{}",
+        checks[1].1
+    );
+    assert_eq!(report.plan.instances[0].state, StepState::Done);
+
+    // Never confirmed within the bounded time: a clear failure, and the plan says todo/done
+    // from what the cloud shows afterwards.
+    sb.reset().await;
+    let short = appsnap_core::ram::ApplyTuning {
+        verify_timeout: std::time::Duration::from_millis(200),
+        ..tuning()
+    };
+    let (rep, _) = reporter(
+        CancellationToken::new(),
+        on_attach(1000, sb.endpoint().to_owned(), step_id.clone()),
+    );
+    let report = apply(&admin, &o, &short, &rep).await.unwrap();
+    assert_eq!(report.failures.len(), 1);
+    assert_eq!(report.failures[0].step_id, step_id);
+    assert_eq!(
+        report.failures[0].error.code,
+        appsnap_core::ErrorCode::Cloud
+    );
+    assert!(
+        report.failures[0]
+            .error
+            .message
+            .contains("did not confirm it within 0.2 s"),
+        "{}",
+        report.failures[0].error.message
+    );
+    // The attach did apply; the re-plan (faults cleared) sees it.
+    assert_eq!(report.plan.instances[0].state, StepState::Done);
+    sb.running.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_replace_whose_attach_fails_puts_the_old_role_back() {
+    let sb = Sandbox::start().await;
+    let admin = sb.client("admin");
+    let other = sb.instance("other-role-alinux3");
+    let mut o = RamOptions {
+        instances: vec![other.clone()],
+        ..RamOptions::default()
+    };
+    o.on_conflict = Some(appsnap_core::ram::InstanceResolution::Replace);
+    // Our attach fails every try (tuning: 4); the restoring attach then goes through.
+    sb.fault(json!({"action": "AttachInstanceRamRole", "error_next": 4, "error_status": 500}))
+        .await;
+    let report = apply(&admin, &o, &tuning(), &Reporter::silent())
+        .await
+        .unwrap();
+    assert_eq!(report.failures.len(), 1);
+    let msg = &report.failures[0].error.message;
+    assert!(
+        msg.contains("InternalError") && msg.ends_with("role OpsMonitoringRole was attached again"),
+        "{msg}"
+    );
+    assert_eq!(
+        sb.instance_role(&other.instance_id).await.as_deref(),
+        Some("OpsMonitoringRole")
+    );
+    assert_eq!(report.plan.instances[0].state, StepState::Conflict);
+    let calls = sb.calls().await;
+    assert_eq!(
+        (
+            calls.get("DetachInstanceRamRole"),
+            calls.get("AttachInstanceRamRole")
+        ),
+        (Some(&1), Some(&5))
+    );
+    sb.running.shutdown().await;
+}

@@ -1,6 +1,8 @@
 //! Runs a fresh plan's `todo` steps (and the chosen conflict resolutions) in order.
-//! Every write is followed by a re-read when its reply was lost, so a retry never
-//! creates twice and an `EntityAlreadyExists.*` means "compare", not "fail".
+//! acs-openapi retries only reads and `ClientToken` calls; RAM's creates and the
+//! instance-role calls carry no token, so this engine retries them itself, and after a
+//! lost or failed reply it re-reads first: a retry never creates twice, and an
+//! `EntityAlreadyExists.*` means "compare", not "fail".
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -117,10 +119,10 @@ pub(super) enum Written {
 }
 
 pub(super) struct Run<'a> {
-    pub client: &'a Client,
-    pub options: &'a RamOptions,
-    pub tuning: &'a ApplyTuning,
-    pub reporter: &'a Reporter<RamApplyEvent>,
+    pub(super) client: &'a Client,
+    pub(super) options: &'a RamOptions,
+    pub(super) tuning: &'a ApplyTuning,
+    pub(super) reporter: &'a Reporter<RamApplyEvent>,
     states: HashMap<String, StepState>,
     blockers: HashMap<String, Blocker>,
     failures: Vec<StepFailure>,

@@ -115,8 +115,8 @@ impl Run<'_> {
                 format!("Checking that {instance} shows role {role}.")
             } else {
                 format!(
-                    "{instance} does not show role {role} yet; a new attachment can take a while to propagate. Check {attempt}, for up to {} s.",
-                    t.verify_timeout.as_secs()
+                    "{instance} does not show role {role} yet; a new attachment can take a while to propagate. Check {attempt}, for up to {}.",
+                    seconds(t.verify_timeout)
                 )
             };
             self.reporter.emit(RamApplyEvent::Verifying {
@@ -142,8 +142,8 @@ impl Run<'_> {
                 return Outcome::Failed(AppError::new(
                     ErrorCode::Cloud,
                     format!(
-                        "Role {role} was attached to {instance}, but DescribeInstanceRamRole still shows no role after {} s; it may still be propagating. Run the plan again to check.",
-                        t.verify_timeout.as_secs()
+                        "Role {role} was attached to {instance}, but DescribeInstanceRamRole did not confirm it within {}; it may still be propagating. Run the plan again to check.",
+                        seconds(t.verify_timeout)
                     ),
                 ));
             }
@@ -151,6 +151,15 @@ impl Run<'_> {
             delay = (delay * 2).min(t.verify_max_delay);
             attempt += 1;
         }
+    }
+}
+
+/// `60 s`, `0.2 s`.
+fn seconds(d: std::time::Duration) -> String {
+    if d.subsec_millis() == 0 {
+        format!("{} s", d.as_secs())
+    } else {
+        format!("{:.1} s", d.as_secs_f64())
     }
 }
 
