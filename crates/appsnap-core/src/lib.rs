@@ -6,6 +6,7 @@ pub mod error;
 pub mod hint;
 pub mod profiles;
 pub mod progress;
+pub mod ram;
 pub mod session;
 pub mod status;
 

@@ -70,6 +70,7 @@ pub fn routes() -> Router<Shared> {
         .route("/_sandbox/state/freeze-history", get(freeze_history))
         .route("/_sandbox/state/snapshot-groups", get(snapshot_groups))
         .route("/_sandbox/state/invocations", get(invocations))
+        .route("/_sandbox/state/ram", get(ram))
         .route(
             "/_sandbox/{*rest}",
             get(not_found).post(not_found).delete(not_found),
@@ -372,5 +373,24 @@ async fn invocations(State(s): State<Shared>) -> Json<Value> {
             }
         }
         Json(json!({ "invocations": list }))
+    })
+}
+
+async fn ram(State(s): State<Shared>) -> Json<Value> {
+    with(&s, |st| {
+        let accounts: Vec<Value> = st
+            .world
+            .accounts
+            .values()
+            .map(|a| {
+                let roles: Vec<Value> = a.ram.roles.values().map(|r| {
+                    let policies: Vec<Value> = r.policies.iter().map(|(t, n, _)| json!({"policy_type": t, "policy_name": n})).collect();
+                    json!({"role_name": r.name, "trust_policy": r.trust_policy, "policies": policies})
+                }).collect();
+                let policies: Vec<Value> = a.ram.policies.values().map(|p| json!({"policy_name": p.name, "document": p.document})).collect();
+                json!({"account_id": a.id, "roles": roles, "policies": policies})
+            })
+            .collect();
+        Json(json!({ "accounts": accounts }))
     })
 }
