@@ -1,7 +1,9 @@
 //! The thin desktop shell: wires IPC commands to appsnap-core, owns app state and logging.
 //! No domain logic lives here.
 
+mod cloud;
 mod commands;
+mod ipc;
 mod logging;
 mod sandbox;
 mod state;
@@ -19,7 +21,7 @@ pub fn run() {
             window::open_main(app)?;
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![commands::app_status])
+        .invoke_handler(ipc::handler())
         .run(tauri::generate_context!("tauri.conf.json"))
         .expect("error while running the AppSnap desktop app");
 }

@@ -2,14 +2,22 @@
 
 use std::path::PathBuf;
 
+use appsnap_core::progress::Tasks;
 use appsnap_core::status::SandboxStatus;
 use tokio::sync::RwLock;
 
+/// The built-in profile backed by the embedded sandbox cloud: current on first start.
+pub const SANDBOX_PROFILE: &str = "Sandbox";
+
 pub struct AppState {
     pub log_dir: PathBuf,
+    /// The profile every command works on; every screen follows it.
+    pub current_profile: RwLock<String>,
     pub sandbox: RwLock<SandboxStatus>,
     /// The embedded sandbox server; held here so it lives as long as the app.
     pub sandbox_server: tokio::sync::Mutex<Option<sandbox_cloud::RunningSandbox>>,
+    /// Running long tasks by the UI's task id, so `task_cancel` reaches them.
+    pub tasks: Tasks,
     // Keeps the non-blocking log writer flushing until the app exits.
     _log_guard: tracing_appender::non_blocking::WorkerGuard,
 }
@@ -18,8 +26,10 @@ impl AppState {
     pub fn new(log_dir: PathBuf, log_guard: tracing_appender::non_blocking::WorkerGuard) -> Self {
         Self {
             log_dir,
+            current_profile: RwLock::new(SANDBOX_PROFILE.to_owned()),
             sandbox: RwLock::new(SandboxStatus::Starting),
             sandbox_server: tokio::sync::Mutex::new(None),
+            tasks: Tasks::default(),
             _log_guard: log_guard,
         }
     }
