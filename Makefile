@@ -55,12 +55,13 @@ ui-test:
 	npm run typecheck
 	npm test
 
-# Regenerates the ts-rs bindings and fails when the committed ones differ.
+# Regenerates the ts-rs bindings and the command table's commands.ts (src-tauri's
+# export_bindings_commands test) and fails when the committed ones differ.
 bindings-check: ui
 	rm -rf ui/src/bindings
 	cargo test --workspace $(APP_FEATURES) --quiet export_bindings >/dev/null
 	git add -N ui/src/bindings
-	git diff --exit-code --stat -- ui/src/bindings || { echo "ui/src/bindings is stale: run 'cargo test export_bindings' and commit"; exit 1; }
+	git diff --exit-code --stat -- ui/src/bindings || { echo "ui/src/bindings is stale: run 'cargo test --workspace $(APP_FEATURES) export_bindings' and commit"; exit 1; }
 
 # Alibaba Cloud's official Python SDKs (pinned, from PyPI, venv in target/sdk-venv) against
 # `appsnap sandbox serve`: both signature styles, unchanged clients.

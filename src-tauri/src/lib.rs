@@ -1,7 +1,9 @@
 //! The thin desktop shell: wires IPC commands to appsnap-core, owns app state and logging.
 //! No domain logic lives here.
 
+mod cloud;
 mod commands;
+mod ipc;
 mod logging;
 mod sandbox;
 mod state;
@@ -14,12 +16,14 @@ pub fn run() {
         .setup(|app| {
             let log_dir = app.path().app_log_dir()?;
             let guard = logging::init(&log_dir)?;
-            app.manage(state::AppState::new(log_dir, guard));
+            // The same profiles as the `appsnap` CLI: one config dir, one keyring service.
+            let profiles = appsnap_core::profiles::Profiles::in_config_dir()?;
+            app.manage(state::AppState::new(log_dir, profiles, guard));
             sandbox::start_embedded(app.handle().clone());
             window::open_main(app)?;
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![commands::app_status])
+        .invoke_handler(ipc::handler())
         .run(tauri::generate_context!("tauri.conf.json"))
         .expect("error while running the AppSnap desktop app");
 }

@@ -1,5 +1,5 @@
 // The one door to the Rust side: typed commands that fail with an `AppError`.
-import { invoke, type InvokeArgs } from "@tauri-apps/api/core";
+import { Channel, invoke, type InvokeArgs } from "@tauri-apps/api/core";
 import type { AppError } from "./bindings/AppError";
 import type { ErrorCode } from "./bindings/ErrorCode";
 import type { Hint } from "./bindings/Hint";
@@ -89,4 +89,12 @@ export async function call<T>(cmd: string, args?: InvokeArgs): Promise<T> {
   } catch (reason) {
     throw toAppError(reason);
   }
+}
+
+/**
+ * A Tauri `Channel` that hands each message to `onMessage`, in the order the backend sent
+ * them. Used by the generated task commands in `bindings/commands.ts`.
+ */
+export function channel<T>(onMessage: (message: T) => void): Channel<T> {
+  return new Channel<T>(onMessage);
 }

@@ -4,6 +4,7 @@ mod listed;
 
 pub mod error;
 pub mod hint;
+pub mod inventory;
 pub mod profiles;
 pub mod progress;
 pub mod ram;

@@ -1,9 +1,10 @@
-// Providers: query cache, antd locale and theme, then the shell.
+// Providers: backend, query cache, antd locale and theme, then the shell.
 import { QueryClientProvider } from "@tanstack/react-query";
 import { App as AntdApp, ConfigProvider, theme } from "antd";
 import enUS from "antd/locale/en_US";
 import zhCN from "antd/locale/zh_CN";
 import { useEffect } from "react";
+import { BackendProvider } from "../backend/BackendContext";
 import { themePref } from "../settings/preferences";
 import { usePreference } from "../settings/preference";
 import { resolveTheme, useSystemTheme } from "../settings/theme";
@@ -46,8 +47,10 @@ function ThemedShell() {
 
 export function App({ runtime }: { runtime: AppRuntime }) {
   return (
-    <QueryClientProvider client={runtime.queryClient}>
-      <ThemedShell />
-    </QueryClientProvider>
+    <BackendProvider backend={runtime.backend}>
+      <QueryClientProvider client={runtime.queryClient}>
+        <ThemedShell />
+      </QueryClientProvider>
+    </BackendProvider>
   );
 }

@@ -2,11 +2,11 @@
 import { Layout, theme } from "antd";
 import type { Language } from "../i18n/language";
 import type { ThemeMode } from "../settings/theme";
-import { Screen } from "../screens/Screen";
 import { SandboxBanner } from "../status/SandboxBanner";
 import { AppHeader } from "./AppHeader";
 import { Navigation } from "./Navigation";
-import { useScreen } from "./routes";
+import { useRoute, type Route, type ScreenKey } from "./routes";
+import { Screen } from "./screens";
 
 interface Props {
   language: Language;
@@ -14,7 +14,8 @@ interface Props {
 }
 
 export function Shell({ language, mode }: Props) {
-  const [screen, navigate] = useScreen();
+  const [route, navigate] = useRoute();
+  const screen = route.screen;
   const { token } = theme.useToken();
   return (
     <Layout className="app-root" data-lang={language} data-theme={mode} data-screen={screen}>
@@ -26,12 +27,12 @@ export function Shell({ language, mode }: Props) {
           className="app-sider"
           style={{ borderRight: `1px solid ${token.colorBorderSecondary}` }}
         >
-          <Navigation current={screen} onNavigate={navigate} />
+          <Navigation current={screen} onNavigate={(next: ScreenKey) => navigate({ screen: next } as Route)} />
         </Layout.Sider>
         <Layout.Content className="app-content" style={{ background: token.colorBgLayout }}>
           <main className="app-main" key={screen}>
             <SandboxBanner />
-            <Screen screen={screen} />
+            <Screen route={route} />
           </main>
         </Layout.Content>
       </Layout>

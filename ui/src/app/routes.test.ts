@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_SCREEN, screenFromHash } from "./routes";
+import { buildRoute, DEFAULT_SCREEN, parseRoute, screenFromHash, type Route } from "./routes";
 
 describe("screenFromHash", () => {
   it("reads the screen key", () => {
@@ -12,5 +12,41 @@ describe("screenFromHash", () => {
     expect(DEFAULT_SCREEN).toBe("instances");
     expect(screenFromHash("")).toBe("instances");
     expect(screenFromHash("#/nope")).toBe("instances");
+  });
+});
+
+describe("parseRoute / buildRoute", () => {
+  it("keeps the results screen's job id", () => {
+    expect(parseRoute("#/results/ssg-123")).toEqual({ screen: "results", jobId: "ssg-123" });
+    expect(parseRoute("#/results")).toEqual({ screen: "results" });
+    expect(parseRoute("#/results/")).toEqual({ screen: "results" });
+    expect(buildRoute({ screen: "results", jobId: "ssg-123" })).toBe("#/results/ssg-123");
+    expect(buildRoute({ screen: "results" })).toBe("#/results");
+  });
+
+  it("escapes ids that are not plain and drops malformed ones", () => {
+    expect(buildRoute({ screen: "results", jobId: "job 1/2" })).toBe("#/results/job%201%2F2");
+    expect(parseRoute("#/results/job%201%2F2")).toEqual({ screen: "results", jobId: "job 1/2" });
+    expect(parseRoute("#/results/%E0%A4%A")).toEqual({ screen: "results" });
+  });
+
+  it("ignores parameters on screens without one, and query strings", () => {
+    expect(parseRoute("#/settings/extra")).toEqual({ screen: "settings" });
+    expect(parseRoute("#/ram?x=1")).toEqual({ screen: "ram" });
+    expect(parseRoute("#/results/ssg-9?tab=disks")).toEqual({ screen: "results", jobId: "ssg-9" });
+  });
+
+  it("round-trips every route", () => {
+    const routes: Route[] = [
+      { screen: "profiles" },
+      { screen: "ram" },
+      { screen: "instances" },
+      { screen: "scripts" },
+      { screen: "results" },
+      { screen: "results", jobId: "ssg-bp1a2b3c" },
+      { screen: "history" },
+      { screen: "settings" },
+    ];
+    for (const route of routes) expect(parseRoute(buildRoute(route))).toEqual(route);
   });
 });

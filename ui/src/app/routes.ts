@@ -1,5 +1,6 @@
-// Screens are addressed by the URL hash (#/instances), which works under Tauri's
-// custom protocol where there is no server to route paths.
+// Screens are addressed by the URL hash (#/instances, #/results/JOB_ID), which works under
+// Tauri's custom protocol where there is no server to route paths. A route keeps its
+// parameters: parse and build are inverse, and every navigation goes through build.
 import { useCallback, useSyncExternalStore } from "react";
 
 export const SCREEN_KEYS = ["profiles", "ram", "instances", "scripts", "results", "history", "settings"] as const;
@@ -8,9 +9,40 @@ export type ScreenKey = (typeof SCREEN_KEYS)[number];
 /** The start page: where the daily work begins. */
 export const DEFAULT_SCREEN: ScreenKey = "instances";
 
+/** Where the app is: a screen and, for screens that take one, its parameter. */
+export type Route = { screen: "results"; jobId?: string } | { screen: Exclude<ScreenKey, "results"> };
+
+function isScreenKey(key: string | undefined): key is ScreenKey {
+  return (SCREEN_KEYS as readonly string[]).includes(key ?? "");
+}
+
+function decode(part: string): string | undefined {
+  try {
+    const value = decodeURIComponent(part).trim();
+    return value === "" ? undefined : value;
+  } catch {
+    // A malformed escape (#/results/%E0) is no id at all.
+    return undefined;
+  }
+}
+
+export function parseRoute(hash: string): Route {
+  const [key, param] = hash.replace(/^#\/?/, "").split("?")[0]!.split("/");
+  if (!isScreenKey(key)) return { screen: DEFAULT_SCREEN };
+  if (key === "results") {
+    const jobId = param === undefined ? undefined : decode(param);
+    return jobId ? { screen: "results", jobId } : { screen: "results" };
+  }
+  return { screen: key };
+}
+
+export function buildRoute(route: Route): string {
+  if (route.screen === "results" && route.jobId) return `#/results/${encodeURIComponent(route.jobId)}`;
+  return `#/${route.screen}`;
+}
+
 export function screenFromHash(hash: string): ScreenKey {
-  const key = hash.replace(/^#\/?/, "").split(/[/?]/)[0];
-  return (SCREEN_KEYS as readonly string[]).includes(key ?? "") ? (key as ScreenKey) : DEFAULT_SCREEN;
+  return parseRoute(hash).screen;
 }
 
 function subscribe(onChange: () => void): () => void {
@@ -20,10 +52,11 @@ function subscribe(onChange: () => void): () => void {
 
 const currentHash = () => window.location.hash;
 
-export function useScreen(): [ScreenKey, (next: ScreenKey) => void] {
-  const screen = screenFromHash(useSyncExternalStore(subscribe, currentHash, () => ""));
-  const navigate = useCallback((next: ScreenKey) => {
-    window.location.hash = `#/${next}`;
+/** The current route (re-rendered on every hash change) and how to go elsewhere. */
+export function useRoute(): [Route, (next: Route) => void] {
+  const hash = useSyncExternalStore(subscribe, currentHash, () => "");
+  const navigate = useCallback((next: Route) => {
+    window.location.hash = buildRoute(next);
   }, []);
-  return [screen, navigate];
+  return [parseRoute(hash), navigate];
 }

@@ -4,15 +4,17 @@ import { listen } from "@tauri-apps/api/event";
 import type { AppError } from "../bindings/AppError";
 import type { AppStatus } from "../bindings/AppStatus";
 import type { SandboxStatus } from "../bindings/SandboxStatus";
-import { call } from "../ipc";
+import { queryKeys } from "../app/queryKeys";
+import { useBackend } from "../backend/BackendContext";
 
-export const APP_STATUS_KEY = ["app_status"] as const;
+const APP_STATUS_KEY = queryKeys.appStatus;
 export const SANDBOX_STATUS_EVENT = "sandbox-status";
 
 export function useAppStatus() {
+  const backend = useBackend();
   return useQuery<AppStatus, AppError>({
     queryKey: APP_STATUS_KEY,
-    queryFn: () => call<AppStatus>("app_status"),
+    queryFn: () => backend.appStatus(),
     // Changes arrive as events; a failure (e.g. outside the desktop app) will not heal by retrying.
     staleTime: Infinity,
     retry: false,

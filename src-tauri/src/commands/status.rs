@@ -1,16 +1,14 @@
-//! IPC commands: validate input, call appsnap-core, map errors to `AppError`.
+//! What the shell tells the UI about itself.
 
 use appsnap_core::status::AppStatus;
 use appsnap_core::AppError;
-use tauri::State;
 
 use crate::state::AppState;
 
-#[tauri::command]
-pub async fn app_status(state: State<'_, AppState>) -> Result<AppStatus, AppError> {
+pub async fn app_status(state: &AppState) -> Result<AppStatus, AppError> {
     Ok(AppStatus {
         version: env!("CARGO_PKG_VERSION").to_string(),
-        profile: "Sandbox".to_string(),
+        profile: state.current_profile.name(),
         sandbox: state.sandbox.read().await.clone(),
         log_dir: state.log_dir.display().to_string(),
     })

@@ -1,7 +1,7 @@
 // A screen that a later version fills: it says what it will do, and shows no data.
 import { Card, Result, Typography } from "antd";
 import { useTranslation } from "react-i18next";
-import { PageHeader } from "../components/PageHeader";
+import { PageHeader } from "./PageHeader";
 import type { ScreenKey } from "../app/routes";
 import { SCREEN_ICONS } from "../app/icons";
 

@@ -1,10 +1,10 @@
 // Settings: language, theme, and what this installation is.
 import { Card, Descriptions, Radio, Space, Typography } from "antd";
 import { useTranslation } from "react-i18next";
-import { PageHeader } from "../components/PageHeader";
-import { languagePref, themePref, type LanguagePref, type ThemePref } from "../settings/preferences";
-import { usePreference } from "../settings/preference";
-import { useAppStatus } from "../status/appStatus";
+import { PageHeader } from "../../components/PageHeader";
+import { languagePref, themePref, type LanguagePref, type ThemePref } from "../../settings/preferences";
+import { usePreference } from "../../settings/preference";
+import { useAppStatus } from "../../status/appStatus";
 
 export function SettingsScreen() {
   const { t } = useTranslation();

@@ -1,0 +1,27 @@
+//! The command table: every IPC command, its arguments and its result, once. It feeds
+//! `tauri::generate_handler!` and `ui/src/bindings/commands.ts` (typed wrappers, generated
+//! by `cargo test export_bindings`; `make bindings-check` fails when they are stale).
+//!
+//! To add a command: write `commands::<name>` (validate → core → `AppError`), add a line
+//! here, run `cargo test export_bindings`, add the method to the UI's in-memory backend.
+
+mod table;
+pub mod task;
+#[cfg(test)]
+pub mod typescript;
+
+use appsnap_core::inventory::{RegionScan, RegionScanEvent};
+use appsnap_core::status::AppStatus;
+
+table::ipc_commands! {
+    calls {
+        /// The shell's version, current profile, sandbox state and log directory.
+        fn app_status() -> AppStatus;
+        /// Asks a running task to stop; `false` when no task has that id (it may have ended).
+        fn task_cancel(task_id: String) -> bool;
+    }
+    tasks {
+        /// The current profile's regions with their instance counts, one event per region.
+        fn regions_scan() -> RegionScan, events RegionScanEvent;
+    }
+}

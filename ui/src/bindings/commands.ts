@@ -1,0 +1,32 @@
+// GENERATED from the command table in src-tauri/src/ipc/mod.rs by
+// `cargo test export_bindings`. Do not edit; `make bindings-check` fails when stale.
+import { call, channel } from "../ipc";
+import type { AppStatus } from "./AppStatus";
+import type { RegionScan } from "./RegionScan";
+import type { RegionScanEvent } from "./RegionScanEvent";
+import type { TaskEvent } from "./TaskEvent";
+
+/** Commands that answer at once. */
+export const CALL_COMMANDS = ["app_status", "task_cancel"] as const;
+/** Commands that run as tasks: a caller-chosen `taskId`, `TaskEvent`s on `onEvent`, cancellable. */
+export const TASK_COMMANDS = ["regions_scan"] as const;
+export type CommandName = (typeof CALL_COMMANDS)[number] | (typeof TASK_COMMANDS)[number];
+
+/** Every command as a typed function; the UI's `Backend` has exactly these methods. */
+export const commands = {
+  /**
+   * The shell's version, current profile, sandbox state and log directory.
+   */
+  appStatus: (): Promise<AppStatus> => call<AppStatus>("app_status"),
+  /**
+   * Asks a running task to stop; `false` when no task has that id (it may have ended).
+   */
+  taskCancel: (args: { taskId: string }): Promise<boolean> => call<boolean>("task_cancel", args),
+  /**
+   * The current profile's regions with their instance counts, one event per region.
+   */
+  regionsScan: (args: { taskId: string }, onEvent: (event: TaskEvent<RegionScanEvent>) => void): Promise<RegionScan> =>
+    call<RegionScan>("regions_scan", { ...args, onEvent: channel(onEvent) }),
+};
+
+export type Commands = typeof commands;
