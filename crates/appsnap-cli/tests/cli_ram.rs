@@ -834,3 +834,75 @@ async fn ctrl_c_stops_apply_between_steps_and_plan_resumes_there() {
     );
     cloud.sandbox.shutdown().await;
 }
+
+/// The binary at a terminal: util-linux `script` runs it on a pseudo-terminal and types
+/// `answer` into it. Returns the exit status and everything the terminal showed.
+async fn at_a_terminal(cloud: &Cloud, args: &str, answer: &'static str) -> (i32, String) {
+    use std::io::Write;
+
+    let admin = demo_account("admin");
+    let cmd = format!(
+        "{} --endpoint {} {args}",
+        env!("CARGO_BIN_EXE_appsnap"),
+        cloud.endpoint()
+    );
+    let home = std::env::temp_dir().join(format!("appsnap-cli-ram-{}", std::process::id()));
+    std::fs::create_dir_all(&home).unwrap();
+    tokio::task::spawn_blocking(move || {
+        let mut child = Command::new("script")
+            .args(["-q", "-e", "-c", &cmd, "/dev/null"])
+            .env("HOME", home)
+            .env_remove("ALIBABA_CLOUD_SECURITY_TOKEN")
+            .env_remove("ALIBABA_CLOUD_REGION_ID")
+            .env("ALIBABA_CLOUD_ACCESS_KEY_ID", admin.access_key_id)
+            .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", admin.access_key_secret)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("util-linux `script` runs");
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(answer.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn at_a_terminal_apply_asks_and_only_yes_writes() {
+    let cloud = Cloud::start().await;
+
+    let (code, screen) = at_a_terminal(&cloud, "ram apply", "n\n").await;
+    assert_eq!(code, 1, "{screen}");
+    assert!(
+        screen.contains("Send these 3 write call(s)? [y/N]"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains(r#"  role: {"action":"CreateRole""#),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("not applied; no write call sent"),
+        "{screen}"
+    );
+    assert_eq!(cloud.writes().await, 0);
+
+    let (code, screen) = at_a_terminal(&cloud, "ram apply", "y\n").await;
+    assert_eq!(code, 0, "{screen}");
+    assert!(screen.contains("attachment: done"), "{screen}");
+    assert_eq!(
+        cloud.role_policies("AppSnapshotRoleName").await,
+        ["Custom:AppSnapshotPolicy"]
+    );
+    cloud.sandbox.shutdown().await;
+}
