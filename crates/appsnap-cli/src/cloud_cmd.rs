@@ -58,7 +58,7 @@ impl GlobalOptions {
 
 /// The session for this run: flags, then the named profile's defaults (a corrupt
 /// profiles.json is an error, never ignored), then the environment.
-fn open(opts: &GlobalOptions) -> Result<Session, AppError> {
+pub(crate) fn open_session(opts: &GlobalOptions) -> Result<Session, AppError> {
     Session::open(&opts.overrides(), &Profiles::in_config_dir()?, &Env::real())
 }
 
@@ -70,7 +70,7 @@ fn print_json(value: serde_json::Value) {
 }
 
 pub async fn whoami(opts: &GlobalOptions) -> ExitCode {
-    let session = match open(opts) {
+    let session = match open_session(opts) {
         Ok(s) => s,
         Err(e) => return fail(&e),
     };
@@ -115,7 +115,7 @@ pub async fn whoami(opts: &GlobalOptions) -> ExitCode {
 }
 
 pub async fn regions(opts: &GlobalOptions) -> ExitCode {
-    let session = match open(opts) {
+    let session = match open_session(opts) {
         Ok(s) => s,
         Err(e) => return fail(&e),
     };
@@ -150,7 +150,7 @@ pub async fn regions(opts: &GlobalOptions) -> ExitCode {
 }
 
 pub async fn instances(opts: &GlobalOptions) -> ExitCode {
-    let session = match open(opts) {
+    let session = match open_session(opts) {
         Ok(s) => s,
         Err(e) => return fail(&e),
     };

@@ -4,6 +4,7 @@
 mod cloud_cmd;
 mod output;
 mod profile_cmd;
+mod ram_cmd;
 mod report;
 mod sandbox_cmd;
 
@@ -37,6 +38,10 @@ enum Command {
     /// Saved profiles: settings in the config directory, AccessKeys in the OS keyring.
     #[command(subcommand)]
     Profile(profile_cmd::ProfileCommand),
+    /// RAM setup (seed step 1): a role ECS can assume, the snapshot policy, the two
+    /// attached, and the role on each chosen instance.
+    #[command(subcommand)]
+    Ram(ram_cmd::RamCommand),
     /// The local sandbox cloud: serve it, or print its demo keys.
     #[command(subcommand)]
     Sandbox(sandbox_cmd::SandboxCommand),
@@ -57,6 +62,7 @@ fn main() -> ExitCode {
             Command::Whoami => cloud_cmd::whoami(&cli.global).await,
             Command::Regions => cloud_cmd::regions(&cli.global).await,
             Command::Instances => cloud_cmd::instances(&cli.global).await,
+            Command::Ram(cmd) => ram_cmd::run(cmd, &cli.global).await,
             Command::Sandbox(cmd) => sandbox_cmd::run(cmd.with_output(cli.global.output)).await,
             // Local work on a file and the OS keyring; nothing else runs meanwhile.
             Command::Profile(cmd) => profile_cmd::run(cmd, &cli.global),
