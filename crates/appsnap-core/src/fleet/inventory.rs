@@ -149,7 +149,7 @@ async fn read_region(
     if !ids.is_empty() {
         match list_disks(client, &region).await {
             Ok(all) => {
-                disk_count = all.iter().map(|(_, d)| d.len() as u32).sum();
+                disk_count = all.values().map(|d| d.len() as u32).sum();
                 disks = Some(all.into_iter().collect());
             }
             Err(e) => missing.push(miss(

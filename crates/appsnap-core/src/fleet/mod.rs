@@ -23,5 +23,5 @@ pub use inventory::{inventory, AGENT_BATCH, ROLE_BATCH};
 pub use predict::{assess, predict, APPLICATION, BLOCKING};
 pub use probe::{deep_check, ProbeTuning, PROBE_BATCH};
 pub use probe_output::parse_probe;
-pub use store::{now_ms, FleetStore, DB_FILE, SCHEMA_VERSION};
+pub use store::{data_dir, now_ms, FleetStore, DB_FILE, SCHEMA_VERSION};
 pub use types::*;

@@ -54,7 +54,7 @@ pub fn judge(os_type: &str, name_en: &str, name: &str) -> (String, OsVerdict) {
         };
         return (short, verdict);
     }
-    let families: [(&str, &str, usize, (u32, u32), &'static str); 4] = [
+    let families: [Family; 4] = [
         ("centos", "CentOS", 1, (7, 6), "CentOS 7.6"),
         ("ubuntu", "Ubuntu", 1, (18, 4), "Ubuntu 18.04"),
         (
@@ -93,6 +93,9 @@ pub fn judge(os_type: &str, name_en: &str, name: &str) -> (String, OsVerdict) {
     let short = if short.is_empty() { joined } else { short };
     (short, OsVerdict::NotInMatrix)
 }
+
+/// (lower-case prefix, display name, words before the version, minimum, its name).
+type Family = (&'static str, &'static str, usize, (u32, u32), &'static str);
 
 /// `7.9` → (7, 9); `3.2104` → (3, 2104); `18.04` → (18, 4); `2` → (2, 0).
 fn major_minor(v: &str) -> Option<(u32, u32)> {

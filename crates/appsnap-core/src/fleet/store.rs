@@ -69,6 +69,11 @@ impl FleetStore {
         })
     }
 
+    /// `appsnap.db` in [`data_dir`].
+    pub fn in_data_dir() -> Result<Self, AppError> {
+        Self::open(&data_dir()?)
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -136,6 +141,14 @@ impl FleetStore {
             inventory,
         }))
     }
+}
+
+/// `<data dir>/appsnap` (e.g. `~/.local/share/appsnap`), `appsnap-dev` for debug builds,
+/// like the profiles' config dir, so a dev build never touches an installed one's data.
+pub fn data_dir() -> Result<PathBuf, AppError> {
+    dirs::data_dir()
+        .map(|d| d.join(acs_openapi::credentials::KeyringStore::DEFAULT_SERVICE))
+        .ok_or_else(|| AppError::internal("no data directory (set HOME or XDG_DATA_HOME)"))
 }
 
 /// Unix milliseconds now.
