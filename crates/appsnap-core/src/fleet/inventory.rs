@@ -18,7 +18,7 @@ use super::roles::evaluate_roles;
 use super::types::{
     AgentFact, DiskFact, FleetEvent, FleetInstance, Inventory, InventoryOptions, Missing, RoleFact,
 };
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::progress::Reporter;
 
 /// Where `DescribeRegions` is asked when the client has no region (any region answers).
@@ -122,6 +122,8 @@ async fn read_region(
     let mut missing = Vec::new();
     let listed = match list_instances(client, &region, reporter).await? {
         Ok(list) => list,
+        // Keys that are missing or refused fail every call alike: an error, not a gap.
+        Err(e) if AppError::from(&e).code == ErrorCode::AuthFailed => return Err(e.into()),
         Err(e) => {
             missing.push(miss(
                 &region,
