@@ -1,19 +1,17 @@
-//! Cloud commands (`whoami`, `regions`, `instances`): open a core session from the
-//! global options, call, print; errors are core's `AppError`.
+//! Cloud commands (`whoami`, `regions`; `instances` is in instances_cmd.rs): open a
+//! core session from the global options, call, print; errors are core's `AppError`.
 
 use std::process::ExitCode;
 
-use acs_openapi::actions::ecs_instances::DescribeInstancesRequest;
 use acs_openapi::credentials::Env;
 use acs_openapi::{AcsError, SignatureVersion};
 use appsnap_core::profiles::Profiles;
 use appsnap_core::{AppError, Session, SessionOverrides};
 use clap::Args;
-use futures::TryStreamExt;
 use serde_json::json;
 
 use crate::output::{table, Output};
-use crate::report::{fail, usage};
+use crate::report::fail;
 
 /// Where DescribeRegions is asked when no region is given (any region answers).
 const DEFAULT_REGION: &str = "cn-hangzhou";
@@ -62,7 +60,7 @@ pub(crate) fn open_session(opts: &GlobalOptions) -> Result<Session, AppError> {
     Session::open(&opts.overrides(), &Profiles::in_config_dir()?, &Env::real())
 }
 
-fn print_json(value: serde_json::Value) {
+pub(crate) fn print_json(value: serde_json::Value) {
     println!(
         "{}",
         serde_json::to_string_pretty(&value).expect("JSON values serialise")
@@ -143,71 +141,6 @@ pub async fn regions(opts: &GlobalOptions) -> ExitCode {
             println!(
                 "{}",
                 table(&["REGION", "NAME", "ENDPOINT", "STATUS"], &rows)
-            );
-        }
-    }
-    ExitCode::SUCCESS
-}
-
-pub async fn instances(opts: &GlobalOptions) -> ExitCode {
-    let session = match open_session(opts) {
-        Ok(s) => s,
-        Err(e) => return fail(&e),
-    };
-    let Some(region) = session.settings.region.clone() else {
-        return usage(&AppError::invalid_input(
-            "`instances` needs --region (e.g. --region cn-hangzhou)",
-        ));
-    };
-    let result = async {
-        session
-            .client
-            .describe_instances_stream(
-                &region,
-                DescribeInstancesRequest {
-                    max_results: Some(100),
-                    ..Default::default()
-                },
-            )
-            .try_collect::<Vec<_>>()
-            .await
-    }
-    .await;
-    let instances = match result {
-        Ok(v) => v,
-        Err(e) => return fail(&session.app_error(&e)),
-    };
-    match opts.output {
-        Output::Json => print_json(json!({
-            "region": region,
-            "instances": instances.iter().map(|i| json!({
-                "instanceId": i.instance_id,
-                "name": i.instance_name,
-                "status": i.status,
-                "osType": i.os_type,
-                "osName": i.os_name_en,
-                "zoneId": i.zone_id,
-                "instanceType": i.instance_type,
-                "privateIps": i.vpc_attributes.private_ip_address.ip_address,
-            })).collect::<Vec<_>>(),
-        })),
-        Output::Table => {
-            let rows: Vec<Vec<String>> = instances
-                .into_iter()
-                .map(|i| {
-                    vec![
-                        i.instance_id,
-                        i.instance_name,
-                        i.status,
-                        i.os_type,
-                        i.zone_id,
-                        i.instance_type,
-                    ]
-                })
-                .collect();
-            println!(
-                "{}",
-                table(&["INSTANCE", "NAME", "STATUS", "OS", "ZONE", "TYPE"], &rows)
             );
         }
     }

@@ -2,6 +2,7 @@
 //! subcommand lives in its own module and returns an exit code.
 
 mod cloud_cmd;
+mod instances_cmd;
 mod output;
 mod profile_cmd;
 mod ram_cmd;
@@ -33,8 +34,9 @@ enum Command {
     Whoami,
     /// The regions ECS offers (DescribeRegions).
     Regions,
-    /// The ECS instances in a region (needs --region).
-    Instances,
+    /// The ECS instances: one region listed, or with --check every chosen region's
+    /// instances checked with their predicted consistency (--probe: deep check).
+    Instances(instances_cmd::InstancesArgs),
     /// Saved profiles: settings in the config directory, AccessKeys in the OS keyring.
     #[command(subcommand)]
     Profile(profile_cmd::ProfileCommand),
@@ -61,7 +63,7 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Whoami => cloud_cmd::whoami(&cli.global).await,
             Command::Regions => cloud_cmd::regions(&cli.global).await,
-            Command::Instances => cloud_cmd::instances(&cli.global).await,
+            Command::Instances(args) => instances_cmd::run(&cli.global, &args).await,
             Command::Ram(cmd) => ram_cmd::run(cmd, &cli.global).await,
             Command::Sandbox(cmd) => sandbox_cmd::run(cmd.with_output(cli.global.output)).await,
             // Local work on a file and the OS keyring; nothing else runs meanwhile.

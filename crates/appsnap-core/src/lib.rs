@@ -3,6 +3,7 @@
 mod listed;
 
 pub mod error;
+pub mod fleet;
 pub mod hint;
 pub mod inventory;
 pub mod profiles;

@@ -1,0 +1,377 @@
+//! Reading the fleet with list and batch calls only (alibaba-api.md §3): per region one
+//! `DescribeInstances` walk (100 a page), one `DescribeDisks` walk of the whole region
+//! (500 a page), `DescribeCloudAssistantStatus` for 100 ids a call and
+//! `DescribeInstanceRamRole` for 50 (the newer, smaller documented maximum), then each
+//! distinct role's policies once. Regions run in parallel, bounded; retries are the
+//! client's. A call that still fails is named in `Inventory::missing` and the facts it
+//! would have given stay unknown — never a silently short list.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use acs_openapi::actions::cloud_assistant::DescribeCloudAssistantStatusResponse;
+use acs_openapi::actions::ecs_instances::{DescribeDisksRequest, DescribeInstancesRequest};
+use acs_openapi::{AcsError, Client, Params, Product, Request};
+use futures::{StreamExt, TryStreamExt};
+
+use super::predict::assess;
+use super::roles::evaluate_roles;
+use super::types::{
+    AgentFact, DiskFact, FleetEvent, FleetInstance, Inventory, InventoryOptions, Missing, RoleFact,
+};
+use crate::error::{AppError, ErrorCode};
+use crate::progress::Reporter;
+
+/// Where `DescribeRegions` is asked when the client has no region (any region answers).
+const HOME_REGION: &str = "cn-hangzhou";
+const INSTANCE_PAGE: u32 = 100;
+const DISK_PAGE: u32 = 500;
+/// DescribeCloudAssistantStatus: `InstanceId.N` ≤ 100 (§3.4, §7.2).
+pub const AGENT_BATCH: usize = 100;
+/// DescribeInstanceRamRole: ≤ 50 ids (new doc) / 100 (old); the smaller is safe.
+pub const ROLE_BATCH: usize = 50;
+
+/// The fleet of the regions asked for (all by default), checked; no guest probe.
+pub async fn inventory(
+    client: &Client,
+    options: &InventoryOptions,
+    reporter: &Reporter<FleetEvent>,
+) -> Result<Inventory, AppError> {
+    validate(options)?;
+    reporter.checkpoint()?;
+    let regions = match options.regions.is_empty() {
+        true => {
+            let home = client.region().unwrap_or(HOME_REGION).to_owned();
+            let listed = client.describe_regions(&home).await?.regions.region;
+            listed.into_iter().map(|r| r.region_id).collect()
+        }
+        false => dedup(&options.regions),
+    };
+    reporter.emit(FleetEvent::RegionsListed {
+        region_ids: regions.clone(),
+    });
+    let parallel = options.parallel_regions.clamp(1, 16) as usize;
+    let reads: Vec<RegionRead> = futures::stream::iter(regions.iter().cloned())
+        .map(|region| read_region(client, region, reporter))
+        .buffered(parallel)
+        .try_collect()
+        .await?;
+    let mut instances = Vec::new();
+    let mut missing = Vec::new();
+    for read in reads {
+        instances.extend(read.instances);
+        missing.extend(read.missing);
+    }
+    reporter.checkpoint()?;
+    missing.extend(evaluate_roles(client, &mut instances, reporter).await?);
+    Ok(Inventory {
+        regions,
+        instances: instances
+            .into_iter()
+            .map(|i| assess(i, options.group_disk_limit))
+            .collect(),
+        group_disk_limit: options.group_disk_limit,
+        missing,
+    })
+}
+
+fn validate(options: &InventoryOptions) -> Result<(), AppError> {
+    for r in &options.regions {
+        let ok = !r.is_empty()
+            && r.len() <= 64
+            && r.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !ok {
+            return Err(AppError::invalid_input(format!(
+                "'{}' is not a region id (like cn-hangzhou)",
+                r.chars().take(80).collect::<String>()
+            )));
+        }
+    }
+    if options.group_disk_limit == 0 {
+        return Err(AppError::invalid_input(
+            "the snapshot-group disk limit must be at least 1",
+        ));
+    }
+    Ok(())
+}
+
+fn dedup(regions: &[String]) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    regions
+        .iter()
+        .filter(|r| seen.insert(r.as_str()))
+        .cloned()
+        .collect()
+}
+
+/// What one region gave.
+struct RegionRead {
+    instances: Vec<FleetInstance>,
+    missing: Vec<Missing>,
+}
+
+async fn read_region(
+    client: &Client,
+    region: String,
+    reporter: &Reporter<FleetEvent>,
+) -> Result<RegionRead, AppError> {
+    reporter.checkpoint()?;
+    reporter.emit(FleetEvent::RegionStarted {
+        region_id: region.clone(),
+    });
+    let mut missing = Vec::new();
+    let listed = match list_instances(client, &region, reporter).await? {
+        Ok(list) => list,
+        // Keys that are missing or refused fail every call alike: an error, not a gap.
+        Err(e) if AppError::from(&e).code == ErrorCode::AuthFailed => return Err(e.into()),
+        Err(e) => {
+            missing.push(miss(
+                &region,
+                "DescribeInstances",
+                "the region's instances are not listed",
+                &e,
+            ));
+            reporter.emit(FleetEvent::RegionDone {
+                region_id: region,
+                instances: 0,
+                disks: 0,
+                failed_calls: 1,
+            });
+            return Ok(RegionRead {
+                instances: Vec::new(),
+                missing,
+            });
+        }
+    };
+    let ids: Vec<String> = listed.iter().map(|i| i.instance_id.clone()).collect();
+
+    reporter.checkpoint()?;
+    let mut disks: Option<HashMap<String, Vec<DiskFact>>> = None;
+    let mut disk_count = 0u32;
+    if !ids.is_empty() {
+        match list_disks(client, &region).await {
+            Ok(all) => {
+                disk_count = all.values().map(|d| d.len() as u32).sum();
+                disks = Some(all.into_iter().collect());
+            }
+            Err(e) => missing.push(miss(
+                &region,
+                "DescribeDisks",
+                "disk categories and counts are unknown",
+                &e,
+            )),
+        }
+    }
+
+    let mut agents: HashMap<String, AgentFact> = HashMap::new();
+    let mut agents_failed: BTreeSet<String> = BTreeSet::new();
+    for chunk in ids.chunks(AGENT_BATCH) {
+        reporter.checkpoint()?;
+        match agent_status(client, &region, chunk).await {
+            Ok(found) => agents.extend(found),
+            Err(e) => {
+                agents_failed.extend(chunk.iter().cloned());
+                missing.push(miss(
+                    &region,
+                    "DescribeCloudAssistantStatus",
+                    &format!(
+                        "Cloud Assistant status of {} instances is unknown",
+                        chunk.len()
+                    ),
+                    &e,
+                ));
+            }
+        }
+    }
+
+    let mut roles: HashMap<String, String> = HashMap::new();
+    let mut roles_failed: BTreeSet<String> = BTreeSet::new();
+    for chunk in ids.chunks(ROLE_BATCH) {
+        reporter.checkpoint()?;
+        let found: Result<Vec<_>, AcsError> = client
+            .describe_instance_ram_role_stream(
+                &region,
+                chunk.to_vec(),
+                None,
+                Some(ROLE_BATCH as u32),
+            )
+            .try_collect()
+            .await;
+        match found {
+            Ok(sets) => roles.extend(
+                sets.into_iter()
+                    .filter(|s| !s.ram_role_name.is_empty())
+                    .map(|s| (s.instance_id, s.ram_role_name)),
+            ),
+            Err(e) => {
+                roles_failed.extend(chunk.iter().cloned());
+                missing.push(miss(
+                    &region,
+                    "DescribeInstanceRamRole",
+                    &format!("the RAM role of {} instances is unknown", chunk.len()),
+                    &e,
+                ));
+            }
+        }
+    }
+
+    let instances: Vec<FleetInstance> = listed
+        .into_iter()
+        .map(|i| {
+            let id = i.instance_id;
+            FleetInstance {
+                disks: disks
+                    .as_ref()
+                    .map(|d| d.get(&id).cloned().unwrap_or_default()),
+                agent: agents.remove(&id),
+                role: if roles_failed.contains(&id) {
+                    RoleFact::Unknown
+                } else {
+                    match roles.remove(&id) {
+                        Some(role_name) => RoleFact::Attached {
+                            role_name,
+                            evaluation: None,
+                        },
+                        None => RoleFact::None,
+                    }
+                },
+                guest: None,
+                name: i.instance_name,
+                region_id: region.clone(),
+                zone_id: i.zone_id,
+                os_type: i.os_type.to_ascii_lowercase(),
+                os_name: i.os_name,
+                os_name_en: i.os_name_en,
+                status: i.status,
+                instance_id: id,
+            }
+        })
+        .collect();
+    reporter.emit(FleetEvent::RegionDone {
+        region_id: region,
+        instances: instances.len() as u32,
+        disks: disk_count,
+        failed_calls: missing.len() as u32,
+    });
+    Ok(RegionRead { instances, missing })
+}
+
+/// Every instance of the region, page by page, checking for cancellation between pages.
+/// The outer error is a cancellation; the inner one a call that failed.
+async fn list_instances(
+    client: &Client,
+    region: &str,
+    reporter: &Reporter<FleetEvent>,
+) -> Result<Result<Vec<acs_openapi::actions::ecs_instances::Instance>, AcsError>, AppError> {
+    let mut request = DescribeInstancesRequest {
+        max_results: Some(INSTANCE_PAGE),
+        ..Default::default()
+    };
+    let mut all = Vec::new();
+    let mut seen = BTreeSet::new();
+    loop {
+        reporter.checkpoint()?;
+        let page = match client.describe_instances(region, &request).await {
+            Ok(p) => p,
+            Err(e) => return Ok(Err(e)),
+        };
+        // A page repeated after a retry must not list an instance twice.
+        all.extend(
+            page.instances
+                .instance
+                .into_iter()
+                .filter(|i| seen.insert(i.instance_id.clone())),
+        );
+        let next = page.next_token.filter(|t| !t.is_empty());
+        if next.is_none() || request.next_token == next {
+            return Ok(Ok(all));
+        }
+        request.next_token = next;
+    }
+}
+
+/// The region's disks by instance (unattached disks are left out).
+async fn list_disks(
+    client: &Client,
+    region: &str,
+) -> Result<BTreeMap<String, Vec<DiskFact>>, AcsError> {
+    let disks: Vec<_> = client
+        .describe_disks_stream(
+            region,
+            DescribeDisksRequest {
+                max_results: Some(DISK_PAGE),
+                ..Default::default()
+            },
+        )
+        .try_collect()
+        .await?;
+    let mut by_instance: BTreeMap<String, Vec<DiskFact>> = BTreeMap::new();
+    let mut seen = BTreeSet::new();
+    for d in disks {
+        if d.instance_id.is_empty() || !seen.insert(d.disk_id.clone()) {
+            continue;
+        }
+        by_instance
+            .entry(d.instance_id)
+            .or_default()
+            .push(DiskFact {
+                disk_id: d.disk_id,
+                category: d.category,
+                disk_type: d.disk_type,
+                size_gib: u32::try_from(d.size).unwrap_or(u32::MAX),
+                multi_attach: d.multi_attach,
+            });
+    }
+    Ok(by_instance)
+}
+
+/// Agent status of up to 100 instances: one call with `PageSize` 100, following pages
+/// in case the cloud answers fewer at a time.
+async fn agent_status(
+    client: &Client,
+    region: &str,
+    ids: &[String],
+) -> Result<Vec<(String, AgentFact)>, AcsError> {
+    let mut found = Vec::new();
+    let mut page = 1u32;
+    loop {
+        let mut p = Params::new();
+        p.set("RegionId", region)
+            .repeat("InstanceId", ids)
+            .set("PageNumber", page)
+            .set("PageSize", AGENT_BATCH);
+        let request =
+            Request::new(Product::Ecs, "DescribeCloudAssistantStatus", p).in_region(Some(region));
+        let reply: DescribeCloudAssistantStatusResponse = client.call(&request).await?;
+        let items = reply.instance_cloud_assistant_status_set.items;
+        let got = items.len();
+        found.extend(items.into_iter().map(|s| {
+            (
+                s.instance_id,
+                AgentFact {
+                    installed: !s.cloud_assistant_version.is_empty(),
+                    online: s.cloud_assistant_status,
+                    version: s.cloud_assistant_version,
+                },
+            )
+        }));
+        match acs_openapi::actions::paging::next_page_number(
+            page,
+            AGENT_BATCH as u32,
+            reply.total_count,
+            got,
+        ) {
+            Some(next) if found.len() < ids.len() => page = next,
+            _ => return Ok(found),
+        }
+    }
+}
+
+pub(super) fn miss(region: &str, action: &str, effect: &str, err: &AcsError) -> Missing {
+    Missing {
+        region_id: region.to_owned(),
+        action: action.to_owned(),
+        effect: effect.to_owned(),
+        error: AppError::from(err),
+    }
+}

@@ -1,0 +1,167 @@
+//! Each reason's parameters and English text (with `{{param}}` placeholders). The UI
+//! words `check.<key>` itself; the CLI prints the English. Texts of failures say how to
+//! fix what no button fixes.
+
+use std::collections::BTreeMap;
+
+use super::types::{Reason, ReasonKey};
+
+impl ReasonKey {
+    pub const fn params(self) -> &'static [&'static str] {
+        use ReasonKey::*;
+        match self {
+            InstanceNotRunning => &["status"],
+            OsSupported | OsNotInMatrix | OsNewerThanMatrix => &["os"],
+            OsTooOld => &["os", "minimum"],
+            DisksEssd => &["count"],
+            DiskCountOk => &["count", "limit"],
+            DiskNotEssd => &["disk", "category"],
+            DiskMultiAttach => &["disk"],
+            TooManyDisks => &["count", "limit"],
+            AgentInstalled | AgentVersionOk => &["version"],
+            AgentVersionOld => &["version", "minimum"],
+            RoleAttached | RoleGrants | RolePolicyUnknown => &["role"],
+            RoleLacks => &["role", "actions"],
+            FileSystemsOk => &["types"],
+            NetworkFileSystem | OtherFileSystem => &["mount", "type"],
+            ScriptsOk => &["paths"],
+            ScriptMissing | ScriptCrlf => &["path"],
+            ScriptNotRoot => &["path", "owner"],
+            ScriptMode => &["path", "mode"],
+            WritersOk => &["count"],
+            WriterFailed => &["writer"],
+            ProbeFailed => &["error"],
+            InstanceRunning | NoDisks | DisksUnknown | AgentMissing | AgentOnline
+            | AgentOffline | AgentNeedsRunning | AgentUnknown | RoleMissing | RoleUnknown
+            | NoWriters | NeedsDeepCheck => &[],
+        }
+    }
+
+    pub const fn english_template(self) -> &'static str {
+        use ReasonKey::*;
+        match self {
+            InstanceRunning => "the instance is Running",
+            InstanceNotRunning => "the instance is {{status}}; start it to snapshot it",
+            OsSupported => "{{os}} is in the supported list",
+            OsTooOld => {
+                "{{os}} is older than {{minimum}}, the oldest supported; upgrade the OS or \
+                 take crash-consistent snapshots"
+            }
+            OsNotInMatrix => {
+                "{{os}} is not in the supported list (CentOS 7.6+, Ubuntu 18.04+, Alibaba Cloud \
+                 Linux 2/3, Windows Server 2012 R2-2022)"
+            }
+            OsNewerThanMatrix => "{{os}} is newer than the documented list; it may work, untested",
+            DisksEssd => "all {{count}} disks are ESSD, ESSD AutoPL or ESSD Entry",
+            DiskNotEssd => {
+                "disk {{disk}} is {{category}}, not ESSD; the category cannot be changed here \
+                 (migrate the data to an ESSD disk)"
+            }
+            DiskMultiAttach => {
+                "disk {{disk}} is multi-attach, which snapshot-consistent groups exclude"
+            }
+            NoDisks => "the instance has no disks attached",
+            DisksUnknown => "the region's disks could not be listed; refresh to try again",
+            DiskCountOk => "{{count}} disks, within the group limit of {{limit}}",
+            TooManyDisks => {
+                "{{count}} disks, more than a snapshot-consistent group allows ({{limit}}); \
+                 detach or exclude disks"
+            }
+            AgentInstalled => "Cloud Assistant {{version}} is installed",
+            AgentMissing => "Cloud Assistant is not installed; install it, then reboot",
+            AgentOnline => "Cloud Assistant is online",
+            AgentOffline => {
+                "Cloud Assistant is installed but offline; check that its service runs and can \
+                 reach the cloud"
+            }
+            AgentNeedsRunning => "Cloud Assistant can only be online on a Running instance",
+            AgentUnknown => "the Cloud Assistant status could not be read; refresh to try again",
+            AgentVersionOk => "Cloud Assistant {{version}} can receive files",
+            AgentVersionOld => {
+                "Cloud Assistant {{version}} is older than {{minimum}}, which sending scripts \
+                 needs; upgrade it"
+            }
+            RoleAttached => "RAM role {{role}} is attached",
+            RoleMissing => "no RAM role is attached",
+            RoleUnknown => "the instance's RAM role could not be read; refresh to try again",
+            RoleGrants => "the policies of {{role}} grant the four snapshot actions",
+            RoleLacks => "the policies of {{role}} do not grant {{actions}}",
+            RolePolicyUnknown => "the policies of {{role}} could not be read",
+            FileSystemsOk => "the file systems ({{types}}) can be frozen",
+            NetworkFileSystem => {
+                "{{mount}} is {{type}}, a network or shared file system, which cannot be \
+                 frozen; unmount it during snapshots"
+            }
+            OtherFileSystem => "{{mount}} is {{type}}, not ext3, ext4, XFS or NTFS; untested",
+            ScriptsOk => "{{paths}} are present, root-owned, mode 0700, LF endings",
+            ScriptMissing => "{{path}} is missing: only file-system consistency",
+            ScriptNotRoot => "{{path}} is owned by {{owner}}, not root",
+            ScriptMode => "{{path}} has mode {{mode}}, not 0700",
+            ScriptCrlf => "{{path}} has CRLF line endings, so it cannot run",
+            WritersOk => "{{count}} VSS writers, none failed",
+            WriterFailed => "VSS writer {{writer}} is failed; restart its service",
+            NoWriters => "no VSS writer reported",
+            NeedsDeepCheck => "not known until a deep check looks inside the guest",
+            ProbeFailed => "the deep check got no answer: {{error}}",
+        }
+    }
+}
+
+impl Reason {
+    pub fn new(key: ReasonKey, params: &[(&str, String)]) -> Self {
+        let params: BTreeMap<String, String> = params
+            .iter()
+            .map(|(k, v)| {
+                debug_assert!(key.params().contains(k), "{key:?} has no parameter {k}");
+                ((*k).to_owned(), v.clone())
+            })
+            .collect();
+        let mut text = key.english_template().to_owned();
+        for (name, value) in &params {
+            text = text.replace(&format!("{{{{{name}}}}}"), value);
+        }
+        Self { key, params, text }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_use_exactly_the_declared_parameters() {
+        for &key in ReasonKey::ALL {
+            let template = key.english_template();
+            let mut used: Vec<&str> = template
+                .split("{{")
+                .skip(1)
+                .map(|rest| rest.split("}}").next().unwrap())
+                .collect();
+            used.sort_unstable();
+            used.dedup();
+            let mut declared = key.params().to_vec();
+            declared.sort_unstable();
+            assert_eq!(used, declared, "{key:?}: {template}");
+        }
+    }
+
+    #[test]
+    fn a_reason_fills_its_text() {
+        let r = Reason::new(
+            ReasonKey::DiskNotEssd,
+            &[
+                ("disk", "d-1".to_owned()),
+                ("category", "cloud_efficiency".to_owned()),
+            ],
+        );
+        assert_eq!(
+            r.text,
+            "disk d-1 is cloud_efficiency, not ESSD; the category cannot be changed here \
+             (migrate the data to an ESSD disk)"
+        );
+        assert_eq!(
+            serde_json::to_value(&r).unwrap()["key"],
+            serde_json::json!("DiskNotEssd")
+        );
+    }
+}

@@ -1,0 +1,383 @@
+//! The fleet's data: what the cloud and the guest said about each instance, the checks
+//! made from it, and the predicted consistency. No behaviour here.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::AppError;
+use crate::listed::listed_enum;
+use crate::ram::Evaluation;
+
+/// What to inventory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct InventoryOptions {
+    /// The regions to read; empty = every region `DescribeRegions` lists.
+    pub regions: Vec<String>,
+    /// Disks one snapshot-consistent group may hold (10/16/128 by doc date, §7.2).
+    pub group_disk_limit: u32,
+    /// Regions read at once (each region's calls stay in order).
+    pub parallel_regions: u32,
+}
+
+impl Default for InventoryOptions {
+    fn default() -> Self {
+        Self {
+            regions: Vec::new(),
+            group_disk_limit: 16,
+            parallel_regions: 4,
+        }
+    }
+}
+
+/// One instance as the cloud describes it, plus the guest once a probe ran.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct FleetInstance {
+    pub instance_id: String,
+    pub name: String,
+    pub region_id: String,
+    pub zone_id: String,
+    /// `linux` or `windows`, as DescribeInstances spells it.
+    pub os_type: String,
+    pub os_name: String,
+    pub os_name_en: String,
+    /// `Running`, `Stopped`, …
+    pub status: String,
+    /// `None` when the region's DescribeDisks failed.
+    pub disks: Option<Vec<DiskFact>>,
+    /// `None` when DescribeCloudAssistantStatus failed or left the instance out.
+    pub agent: Option<AgentFact>,
+    pub role: RoleFact,
+    /// `None` until a deep check (probe) ran on this instance.
+    pub guest: Option<GuestFacts>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct DiskFact {
+    pub disk_id: String,
+    pub category: String,
+    /// `system` or `data`.
+    pub disk_type: String,
+    pub size_gib: u32,
+    pub multi_attach: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AgentFact {
+    /// A version was reported (the sandbox reports none for a missing agent; the real
+    /// cloud's answer for that case is UNVERIFIED).
+    pub installed: bool,
+    /// `CloudAssistantStatus` is `"true"`.
+    pub online: bool,
+    pub version: String,
+}
+
+/// The instance's RAM role and whether its policies grant the snapshot actions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "state", rename_all = "camelCase")]
+#[ts(export)]
+pub enum RoleFact {
+    /// DescribeInstanceRamRole failed for the region.
+    Unknown,
+    None,
+    #[serde(rename_all = "camelCase")]
+    Attached {
+        role_name: String,
+        /// The role's policies together; `None` when they could not be read.
+        evaluation: Option<Evaluation>,
+    },
+}
+
+/// What the read-only probe (`inventory-probe/1`) reported, or why it did not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "state", rename_all = "camelCase")]
+#[ts(export)]
+pub enum GuestFacts {
+    #[serde(rename_all = "camelCase")]
+    Probed {
+        os_id: String,
+        os_version: String,
+        mounts: Vec<MountFact>,
+        files: Vec<FileFact>,
+        vss_writers: Vec<VssWriterFact>,
+        /// `app-snapshot-plugin` version, `None` before its first run.
+        plugin: Option<String>,
+    },
+    /// The probe ran but did not answer usefully (not delivered, failed, garbled).
+    #[serde(rename_all = "camelCase")]
+    Failed { reason: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct MountFact {
+    pub mount_point: String,
+    pub fs_type: String,
+    pub device: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct FileFact {
+    pub path: String,
+    /// `None` when the file is missing.
+    pub stat: Option<FileStat>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct FileStat {
+    pub owner: String,
+    pub group: String,
+    /// Octal, e.g. `0700`.
+    pub mode: String,
+    #[ts(type = "number")]
+    pub size: u64,
+    pub crlf: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct VssWriterFact {
+    pub name: String,
+    pub failed: bool,
+}
+
+listed_enum! {
+    /// Every check, a stable id the UI and scripts key on.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
+    #[ts(export)]
+    pub enum CheckId {
+        Running,
+        OsSupported,
+        DisksEssd,
+        DiskCount,
+        AgentInstalled,
+        AgentOnline,
+        AgentVersion,
+        RamRole,
+        RolePolicy,
+        FileSystems,
+        FreezeScripts,
+        VssWriters,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum CheckStatus {
+    Pass,
+    Fail,
+    Warn,
+    /// Not known yet: a guest check before a deep check, or a call that failed.
+    Unknown,
+}
+
+listed_enum! {
+    /// Something the user can start from a check.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+    #[ts(export)]
+    pub enum FixAction {
+        /// StartInstance.
+        StartInstance,
+        /// InstallCloudAssistant (then a reboot).
+        InstallAgent,
+        /// The RAM engine (`ram::plan`/`ram::apply`) with this instance.
+        AttachRole,
+        /// Run the read-only probe.
+        DeepCheck,
+        /// Push the freeze/thaw scripts (root, 0700, LF).
+        PushScripts,
+    }
+}
+
+listed_enum! {
+    /// Why a check came out as it did; the UI words `check.<key>` with `params`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+    #[ts(export)]
+    pub enum ReasonKey {
+        InstanceRunning,
+        InstanceNotRunning,
+        OsSupported,
+        OsTooOld,
+        OsNotInMatrix,
+        OsNewerThanMatrix,
+        DisksEssd,
+        DiskNotEssd,
+        DiskMultiAttach,
+        NoDisks,
+        DisksUnknown,
+        DiskCountOk,
+        TooManyDisks,
+        AgentInstalled,
+        AgentMissing,
+        AgentOnline,
+        AgentOffline,
+        AgentNeedsRunning,
+        AgentUnknown,
+        AgentVersionOk,
+        AgentVersionOld,
+        RoleAttached,
+        RoleMissing,
+        RoleUnknown,
+        RoleGrants,
+        RoleLacks,
+        RolePolicyUnknown,
+        FileSystemsOk,
+        NetworkFileSystem,
+        OtherFileSystem,
+        ScriptsOk,
+        ScriptMissing,
+        ScriptNotRoot,
+        ScriptMode,
+        ScriptCrlf,
+        WritersOk,
+        WriterFailed,
+        NoWriters,
+        NeedsDeepCheck,
+        ProbeFailed,
+    }
+}
+
+/// A reason: its key, the values its text interpolates, and the English text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Reason {
+    pub key: ReasonKey,
+    pub params: BTreeMap<String, String>,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Check {
+    pub id: CheckId,
+    pub status: CheckStatus,
+    pub reason: Reason,
+    pub fix: Option<FixAction>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum Consistency {
+    Application,
+    Filesystem,
+    None,
+}
+
+/// What a run would give now, and which checks decided it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Prediction {
+    pub consistency: Consistency,
+    pub decided_by: Vec<CheckId>,
+    /// No check is `unknown`: a deep check or a retry cannot change it.
+    pub confirmed: bool,
+}
+
+/// One instance with its checks and prediction: a row of the picker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Assessed {
+    pub instance: FleetInstance,
+    pub checks: Vec<Check>,
+    pub prediction: Prediction,
+}
+
+/// A call that failed after the client's retries: what the inventory lacks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Missing {
+    /// Empty for the account-wide calls (DescribeRegions, RAM).
+    pub region_id: String,
+    /// The API action, e.g. `DescribeDisks`.
+    pub action: String,
+    /// What is unknown because of it, in English.
+    pub effect: String,
+    pub error: AppError,
+}
+
+/// The fleet at one moment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Inventory {
+    /// The regions read (whole or in part), in the cloud's order.
+    pub regions: Vec<String>,
+    pub instances: Vec<Assessed>,
+    /// The limit the disk-count check used (re-checks after a probe use it again).
+    pub group_disk_limit: u32,
+    /// Empty when the inventory is complete.
+    pub missing: Vec<Missing>,
+}
+
+impl Inventory {
+    pub fn is_complete(&self) -> bool {
+        self.missing.is_empty()
+    }
+}
+
+/// Progress of an inventory or a deep check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+#[ts(export)]
+pub enum FleetEvent {
+    #[serde(rename_all = "camelCase")]
+    RegionsListed { region_ids: Vec<String> },
+    #[serde(rename_all = "camelCase")]
+    RegionStarted { region_id: String },
+    #[serde(rename_all = "camelCase")]
+    RegionDone {
+        region_id: String,
+        instances: u32,
+        disks: u32,
+        /// Calls of this region that failed (their data is missing).
+        failed_calls: u32,
+    },
+    #[serde(rename_all = "camelCase")]
+    ProbeSent {
+        region_id: String,
+        invoke_id: String,
+        instances: u32,
+    },
+    #[serde(rename_all = "camelCase")]
+    ProbeDone {
+        region_id: String,
+        answered: u32,
+        failed: u32,
+    },
+}
+
+/// The last stored inventory of a profile and how old it is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct StoredInventory {
+    pub profile: String,
+    /// Unix milliseconds when it was taken.
+    #[ts(type = "number")]
+    pub taken_at_ms: i64,
+    #[ts(type = "number")]
+    pub age_ms: i64,
+    pub inventory: Inventory,
+}
