@@ -2,6 +2,8 @@
 //! signing rules (not the server's verifier, not the client crate), plus control helpers.
 #![allow(dead_code)]
 
+pub mod app_consistent;
+
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 
