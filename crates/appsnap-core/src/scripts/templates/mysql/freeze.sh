@@ -28,7 +28,7 @@ opts=""
 # shellcheck disable=SC2086
 sql() { "$CLIENT" $opts --batch --skip-column-names "$@"; }
 
-session_id() { sed -n 's/^appsnap-session \([0-9][0-9]*\)$/\1/p' "$STATE_DIR/session.out" 2>/dev/null; }
+session_id() { sed -n 's/^appsnap-session \([0-9][0-9]*\)$/\1/p' "$STATE_DIR/session.out" 2>/dev/null || true; }
 alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 # Ends our session however far it got: the watchdog sends UNLOCK TABLES, and a session

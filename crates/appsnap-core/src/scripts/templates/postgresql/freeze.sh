@@ -32,7 +32,7 @@ conn="-h $SOCKET_DIR -p $PORT -U $DB_USER -d $DBNAME"
 # shellcheck disable=SC2086
 sql() { $as_user psql -X -q -At -v ON_ERROR_STOP=1 $conn -c "$1"; }
 
-session_pid() { sed -n 's/^appsnap-session \([0-9][0-9]*\)$/\1/p' "$STATE_DIR/session.out" 2>/dev/null; }
+session_pid() { sed -n 's/^appsnap-session \([0-9][0-9]*\)$/\1/p' "$STATE_DIR/session.out" 2>/dev/null || true; }
 alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 # Ends our session however far it got: the watchdog sends the stop call, and a backend
