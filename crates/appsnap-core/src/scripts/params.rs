@@ -143,7 +143,12 @@ fn watchdog_bound(
     freeze_timeout: u32,
     problems: &mut Vec<ScriptProblem>,
 ) {
-    let Some(seconds) = values.get(p.name).and_then(|v| v.parse::<u32>().ok()) else {
+    // A value breaking its rule is reported once, as such.
+    let Some(seconds) = values
+        .get(p.name)
+        .filter(|v| check_value(p.rule, v).is_ok())
+        .and_then(|v| v.parse::<u32>().ok())
+    else {
         return;
     };
     let least = freeze_timeout.saturating_mul(2);
