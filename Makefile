@@ -7,7 +7,7 @@ APP_BIN := target/debug/appsnap-desktop
 # The desktop binary with the UI built in (no dev server): what users and e2e run.
 APP_FEATURES := --features custom-protocol
 
-.PHONY: help deps deps-test ui app run dev test lint rust-test ui-test bindings-check e2e ci-time sdk-compat bench
+.PHONY: help deps deps-test ui app run dev test lint rust-test ui-test bindings-check e2e ci-time sdk-compat scripts-real bench
 
 help:
 	@echo "make run    install what is missing, build, open AppSnap on the Sandbox profile"
@@ -34,7 +34,7 @@ dev: deps
 	npx tauri dev
 
 # The app embeds dist/ (custom-protocol), so every cargo step needs the UI built first.
-test: deps-test ui lint rust-test ui-test bindings-check sdk-compat e2e
+test: deps-test ui lint rust-test ui-test bindings-check sdk-compat scripts-real e2e
 	@echo "make test: all suites passed"
 
 lint: ui
@@ -68,6 +68,15 @@ bindings-check: ui
 sdk-compat:
 	cargo build -p appsnap-cli
 	tests/sdk-compat/run.sh
+
+# The freeze/thaw templates on throwaway MariaDB, PostgreSQL and Redis servers (Debian
+# packages from deps-test), plus shellcheck on every template. Needs root, as the guest
+# runs the scripts as root (sudo when make runs as a user; the renderer is built first as
+# that user).
+scripts-real: deps-test
+	cargo build -q -p appsnap-core --example render_script
+	if [ "$$(id -u)" -eq 0 ]; then tests/scripts-real/run.sh; \
+	else sudo env SCRIPTS_REAL_PREBUILT=1 tests/scripts-real/run.sh; fi
 
 # Not part of `make test`: prints numbers (docs/BENCHMARKS.md), asserts only completeness.
 bench:

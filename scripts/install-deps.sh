@@ -10,7 +10,13 @@ what=${1:-build}
 build_pkgs=(libwebkit2gtk-4.1-dev libdbus-1-dev build-essential pkg-config libssl-dev)
 # xvfb + webkit2gtk-driver: the real app in a real window; gnome-keyring, dbus-daemon,
 # keyutils: a real OS keyring; fonts-wqy-microhei: Chinese text in e2e screenshots.
-test_pkgs=(xvfb webkit2gtk-driver gnome-keyring dbus-daemon keyutils fonts-wqy-microhei)
+# Real database servers for tests/scripts-real (the freeze/thaw templates are proven on
+# them) and shellcheck for the templates. The suite starts its own throwaway servers, so
+# these are never left running or enabled as system services (see quiet_services).
+db_pkgs=(mariadb-server mariadb-client postgresql redis-server shellcheck)
+test_pkgs=(xvfb webkit2gtk-driver gnome-keyring dbus-daemon keyutils fonts-wqy-microhei "${db_pkgs[@]}")
+# The system service each server package would start; package|service.
+db_services=("mariadb-server|mariadb" "postgresql|postgresql" "redis-server|redis-server")
 
 pkgs=("${build_pkgs[@]}")
 [ "$what" = test ] && pkgs+=("${test_pkgs[@]}")
@@ -52,7 +58,39 @@ install_system() {
   [ "$(id -u)" -ne 0 ] && sudo=(sudo)
   say "installing: ${missing[*]}"
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+  # No service may start during the install: a policy-rc.d that denies every start (101),
+  # only when none exists, removed afterwards.
+  local policy=/usr/sbin/policy-rc.d placed=""
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null
+    "${sudo[@]}" chmod 755 "$policy"; placed=1
+  fi
+  local rc=0
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+    -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${missing[@]}" || rc=$?
+  [ -n "$placed" ] && "${sudo[@]}" rm -f "$policy"
+  [ "$rc" -eq 0 ] || return "$rc"
+  quiet_services "${missing[@]}"
+}
+
+# Stops and disables the system service of every server package just installed (a package
+# the user already had keeps its service as it was).
+quiet_services() {
+  local entry pkg svc new
+  for entry in "${db_services[@]}"; do
+    pkg=${entry%%|*}; svc=${entry#*|}
+    for new in "$@"; do
+      [ "$new" = "$pkg" ] || continue
+      if [ -d /run/systemd/system ]; then
+        "${sudo[@]}" systemctl disable --now "$svc" >/dev/null 2>&1 || true
+      else
+        "${sudo[@]}" service "$svc" stop >/dev/null 2>&1 || true
+        command -v systemctl >/dev/null && "${sudo[@]}" systemctl disable "$svc" >/dev/null 2>&1 || true
+        command -v update-rc.d >/dev/null && "${sudo[@]}" update-rc.d "$svc" disable >/dev/null 2>&1 || true
+      fi
+      say "service $svc: stopped and disabled (tests start their own server)"
+    done
+  done
 }
 
 check_toolchains() {

@@ -9,6 +9,7 @@ pub mod inventory;
 pub mod profiles;
 pub mod progress;
 pub mod ram;
+pub mod scripts;
 pub mod session;
 pub mod status;
 
