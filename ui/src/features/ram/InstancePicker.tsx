@@ -86,21 +86,24 @@ export function InstancePicker({ candidates, names, selected, resolutions, onSel
           {
             key: "name",
             title: t("ram.instances.name"),
+            width: 240,
             render: (_, c) => (
               <Checkbox checked={chosen.has(c.instanceId)} onChange={(e) => toggle(c, e.target.checked)}>
-                <span data-testid={`ram-pick-${c.instanceId}`}>{c.instanceName}</span>{" "}
+                <span data-testid={`ram-pick-${c.instanceId}`}>{c.instanceName}</span>
+                <br />
                 <Typography.Text type="secondary">{c.instanceId}</Typography.Text>
               </Checkbox>
             ),
           },
-          { key: "region", title: t("ram.instances.region"), dataIndex: "regionId" },
-          { key: "status", title: t("ram.instances.status"), dataIndex: "status" },
+          { key: "region", title: t("ram.instances.region"), dataIndex: "regionId", width: 130 },
+          { key: "status", title: t("ram.instances.status"), dataIndex: "status", width: 90 },
           {
             key: "role",
             title: t("ram.instances.currentRole"),
+            width: 200,
             render: (_, c) =>
               c.currentRole ? (
-                <Space size={4}>
+                <Space size={4} orientation="vertical">
                   <Typography.Text code>{c.currentRole}</Typography.Text>
                   {holdsOther(c, names) ? (
                     <Tag color="warning" data-testid={`ram-other-role-${c.instanceId}`}>

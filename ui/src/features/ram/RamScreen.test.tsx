@@ -8,9 +8,8 @@ import { ECS_TRUST, memoryRam, SEED_POLICY } from "../../backend/memoryRam";
 import type { RamOptions } from "../../bindings/RamOptions";
 import { RamScreen } from "./RamScreen";
 
-function show(backend: MemoryBackend) {
-  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  render(
+function show(backend: MemoryBackend, client = new QueryClient({ defaultOptions: { queries: { retry: false } } })) {
+  return render(
     <QueryClientProvider client={client}>
       <BackendProvider backend={backend}>
         <RamScreen />
@@ -196,6 +195,26 @@ describe("RamScreen (the RAM setup wizard)", () => {
       "https://ram.console.aliyun.com/roles/detail?roleName=AppSnapshotRoleName",
     );
     expect(screen.getByTestId("ram-console-policy").textContent).toContain("policyName=AppSnapshotPolicy");
+  });
+
+  it("reopens on the summary after an apply, though the cache holds the plan from before it", async () => {
+    const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+    const backend = createMemoryBackend();
+    const first = show(backend, client);
+    await toReview();
+    next();
+    await screen.findByTestId("ram-instances");
+    fireEvent.click(screen.getByTestId("ram-pick-i-hz-mysql"));
+    next();
+    await screen.findByTestId("ram-apply");
+    await waitFor(() => expect(screen.getByTestId("ram-apply-start").hasAttribute("disabled")).toBe(false));
+    fireEvent.click(screen.getByTestId("ram-apply-start"));
+    await waitFor(() => expect(screen.getByTestId("ram-apply").getAttribute("data-status")).toBe("done"));
+    first.unmount();
+    show(backend, client);
+    await waitFor(() => expect(wizardStep()).toBe("summary"));
+    expect(screen.getByTestId("ram-summary").getAttribute("data-all-done")).toBe("true");
+    expect(screen.getByTestId("ram-summary-step-instance:i-hz-mysql").getAttribute("data-state")).toBe("done");
   });
 
   it("cancels a running apply by its task id", async () => {

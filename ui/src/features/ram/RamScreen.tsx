@@ -67,13 +67,15 @@ export function RamScreen() {
     enabled: valid && selected !== null,
   });
 
-  // Safe to reopen: a done account goes straight to the summary, once.
+  // Safe to reopen: a done account goes straight to the summary, once, judged on a fresh
+  // read of the chosen instances (a cached plan from before an apply would say "to do").
+  const judged = selected !== null && !plan.isFetching ? plan.data : undefined;
   useEffect(() => {
-    if (!opened.current && plan.data) {
+    if (!opened.current && judged) {
       opened.current = true;
-      if (allDone(plan.data)) setCurrent(SUMMARY);
+      if (allDone(judged)) setCurrent(SUMMARY);
     }
-  }, [plan.data]);
+  }, [judged]);
 
   const task = useTask((b) => b.ramApply, "ram-apply");
   useEffect(() => {
