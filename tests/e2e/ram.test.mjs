@@ -163,12 +163,7 @@ describe("RAM setup wizard", () => {
     await byTestId(browser, "nav-instances").click();
     await waitAttr(browser, "region-scan", "data-status", "idle");
     await byTestId(browser, "nav-ram").click();
-    try {
-      await waitAttr(browser, "ram-wizard", "data-step", "summary");
-    } catch (e) {
-      await screenshot(browser, "ram-debug-reopen");
-      throw e;
-    }
+    await waitAttr(browser, "ram-wizard", "data-step", "summary");
     await waitAttr(browser, "ram-summary", "data-all-done", "true");
     // A reload forgets every cached answer: the plan is read from the account again.
     await browser.refresh();
