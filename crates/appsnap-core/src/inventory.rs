@@ -11,7 +11,7 @@ use crate::progress::Reporter;
 
 /// Where `DescribeRegions` is asked when the client has no region: any region answers it
 /// (alibaba-api.md §3.1), and the list itself comes from the cloud, never from a table.
-const HOME_REGION: &str = "cn-hangzhou";
+pub(crate) const HOME_REGION: &str = "cn-hangzhou";
 
 /// DescribeInstances' largest page (alibaba-api.md §3.2), so a region costs few calls.
 const PAGE_SIZE: u32 = 100;

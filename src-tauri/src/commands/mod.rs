@@ -2,9 +2,11 @@
 //! an `AppError`. The table in `ipc/mod.rs` names them and wraps them for Tauri.
 
 mod inventory;
+mod ram;
 mod status;
 mod tasks;
 
 pub use inventory::regions_scan;
+pub use ram::{ram_apply, ram_candidates, ram_plan};
 pub use status::app_status;
 pub use tasks::task_cancel;

@@ -11,6 +11,7 @@ pub mod task;
 pub mod typescript;
 
 use appsnap_core::inventory::{RegionScan, RegionScanEvent};
+use appsnap_core::ram::{RamApplyEvent, RamApplyReport, RamCandidates, RamOptions, RamPlan};
 use appsnap_core::status::AppStatus;
 
 table::ipc_commands! {
@@ -19,9 +20,15 @@ table::ipc_commands! {
         fn app_status() -> AppStatus;
         /// Asks a running task to stop; `false` when no task has that id (it may have ended).
         fn task_cancel(task_id: String) -> bool;
+        /// The instances of these regions (all regions when empty) with the RAM role each holds.
+        fn ram_candidates(regions: Vec<String>) -> RamCandidates;
+        /// The RAM setup plan for these names and instances; reads only.
+        fn ram_plan(options: RamOptions) -> RamPlan;
     }
     tasks {
         /// The current profile's regions with their instance counts, one event per region.
         fn regions_scan() -> RegionScan, events RegionScanEvent;
+        /// Sends the plan's `todo` steps and chosen resolutions in order; the account's plan afterwards.
+        fn ram_apply(options: RamOptions) -> RamApplyReport, events RamApplyEvent;
     }
 }

@@ -213,7 +213,17 @@ mod tests {
             !ts.contains("SandboxStatus"),
             "AppStatus imports its own parts; an unused import fails the UI's typecheck"
         );
-        assert!(ts.contains("export const TASK_COMMANDS = [\"regions_scan\"] as const;"));
+        assert!(
+            ts.contains(
+                "  ramApply: (args: { taskId: string, options: RamOptions }, onEvent: (event: TaskEvent<RamApplyEvent>) => void): Promise<RamApplyReport> =>\n    \
+                 call<RamApplyReport>(\"ram_apply\", { ...args, onEvent: channel(onEvent) }),\n"
+            ),
+            "{ts}"
+        );
+        // Every task of the table, in table order (the RAM wizard's apply joined the scan).
+        assert!(
+            ts.contains("export const TASK_COMMANDS = [\"regions_scan\", \"ram_apply\"] as const;")
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@ import type { AppError } from "../bindings/AppError";
 import type { AppStatus } from "../bindings/AppStatus";
 import type { RegionCount } from "../bindings/RegionCount";
 import type { Backend } from "./Backend";
+import { applyRam, memoryRam, planRam, type MemoryRam } from "./memoryRam";
 
 export interface MemoryWorld {
   status: AppStatus;
@@ -12,6 +13,10 @@ export interface MemoryWorld {
   scanError?: AppError;
   /** Awaited before each region is counted (default: one event-loop turn), to pace a scan. */
   beforeRegion?: () => Promise<void>;
+  /** The account's RAM side (see memoryRam.ts). */
+  ram: MemoryRam;
+  /** Awaited before each RAM apply step (default: one event-loop turn). */
+  beforeRamStep?: () => Promise<void>;
 }
 
 export interface MemoryBackend extends Backend {
@@ -45,7 +50,7 @@ function fail(code: AppError["code"], message: string): AppError {
 const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 export function createMemoryBackend(world: Partial<MemoryWorld> = {}): MemoryBackend {
-  const state: MemoryWorld = { status: MEMORY_STATUS, regions: MEMORY_REGIONS, ...world };
+  const state: MemoryWorld = { status: MEMORY_STATUS, regions: MEMORY_REGIONS, ram: memoryRam(), ...world };
   const calls: MemoryBackend["calls"] = [];
   const cancelled = new Map<string, boolean>();
 
@@ -56,6 +61,11 @@ export function createMemoryBackend(world: Partial<MemoryWorld> = {}): MemoryBac
   }
   function checkpoint(taskId: string): void {
     if (cancelled.get(taskId)) throw fail("Cancelled", "stopped at the user's request");
+  }
+
+  function taskEmitter<E>(taskId: string, onEvent: (event: { taskId: string; seq: number; event: E }) => void) {
+    let seq = 0;
+    return (event: E) => onEvent({ taskId, seq: seq++, event });
   }
 
   return {
@@ -91,6 +101,33 @@ export function createMemoryBackend(world: Partial<MemoryWorld> = {}): MemoryBac
           counted.push(region);
         }
         return { regions: counted };
+      } finally {
+        cancelled.delete(args.taskId);
+      }
+    },
+    async ramCandidates(args) {
+      calls.push({ command: "ram_candidates", args });
+      const regions = args.regions.length > 0 ? args.regions : [...new Set(state.ram.instances.map((i) => i.regionId))];
+      return {
+        regions,
+        instances: state.ram.instances.filter((i) => regions.includes(i.regionId)).map((i) => ({ ...i })),
+      };
+    },
+    async ramPlan(args) {
+      calls.push({ command: "ram_plan", args });
+      return planRam(state.ram, args.options);
+    },
+    async ramApply(args, onEvent) {
+      calls.push({ command: "ram_apply", args });
+      startTask(args.taskId);
+      try {
+        return await applyRam(
+          state.ram,
+          args.options,
+          taskEmitter(args.taskId, onEvent),
+          state.beforeRamStep ?? tick,
+          () => checkpoint(args.taskId),
+        );
       } finally {
         cancelled.delete(args.taskId);
       }

@@ -2,14 +2,19 @@
 // `cargo test export_bindings`. Do not edit; `make bindings-check` fails when stale.
 import { call, channel } from "../ipc";
 import type { AppStatus } from "./AppStatus";
+import type { RamApplyEvent } from "./RamApplyEvent";
+import type { RamApplyReport } from "./RamApplyReport";
+import type { RamCandidates } from "./RamCandidates";
+import type { RamOptions } from "./RamOptions";
+import type { RamPlan } from "./RamPlan";
 import type { RegionScan } from "./RegionScan";
 import type { RegionScanEvent } from "./RegionScanEvent";
 import type { TaskEvent } from "./TaskEvent";
 
 /** Commands that answer at once. */
-export const CALL_COMMANDS = ["app_status", "task_cancel"] as const;
+export const CALL_COMMANDS = ["app_status", "task_cancel", "ram_candidates", "ram_plan"] as const;
 /** Commands that run as tasks: a caller-chosen `taskId`, `TaskEvent`s on `onEvent`, cancellable. */
-export const TASK_COMMANDS = ["regions_scan"] as const;
+export const TASK_COMMANDS = ["regions_scan", "ram_apply"] as const;
 export type CommandName = (typeof CALL_COMMANDS)[number] | (typeof TASK_COMMANDS)[number];
 
 /** Every command as a typed function; the UI's `Backend` has exactly these methods. */
@@ -23,10 +28,23 @@ export const commands = {
    */
   taskCancel: (args: { taskId: string }): Promise<boolean> => call<boolean>("task_cancel", args),
   /**
+   * The instances of these regions (all regions when empty) with the RAM role each holds.
+   */
+  ramCandidates: (args: { regions: Array<string> }): Promise<RamCandidates> => call<RamCandidates>("ram_candidates", args),
+  /**
+   * The RAM setup plan for these names and instances; reads only.
+   */
+  ramPlan: (args: { options: RamOptions }): Promise<RamPlan> => call<RamPlan>("ram_plan", args),
+  /**
    * The current profile's regions with their instance counts, one event per region.
    */
   regionsScan: (args: { taskId: string }, onEvent: (event: TaskEvent<RegionScanEvent>) => void): Promise<RegionScan> =>
     call<RegionScan>("regions_scan", { ...args, onEvent: channel(onEvent) }),
+  /**
+   * Sends the plan's `todo` steps and chosen resolutions in order; the account's plan afterwards.
+   */
+  ramApply: (args: { taskId: string, options: RamOptions }, onEvent: (event: TaskEvent<RamApplyEvent>) => void): Promise<RamApplyReport> =>
+    call<RamApplyReport>("ram_apply", { ...args, onEvent: channel(onEvent) }),
 };
 
 export type Commands = typeof commands;

@@ -61,7 +61,7 @@ fn check_name(what: &str, name: &str, max: usize, extra: &[char]) -> Result<(), 
 }
 
 /// Instance ids (`i-bp1...`) and region ids (`cn-hangzhou`): letters, digits, `-`.
-fn check_id(what: &str, id: &str) -> Result<(), AppError> {
+pub(super) fn check_id(what: &str, id: &str) -> Result<(), AppError> {
     let ok = !id.is_empty()
         && id.len() <= 64
         && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');

@@ -163,11 +163,14 @@ pub(super) fn resolution_word(r: InstanceResolution) -> &'static str {
     }
 }
 
-type Current = HashMap<String, Result<Option<String>, Blocker>>;
+pub(super) type Current = HashMap<String, Result<Option<String>, Blocker>>;
 
 /// Each instance's role now, by region in calls of at most [`IDS_PER_CALL`] ids; a
 /// denied read marks that call's instances with the blocker.
-async fn current_roles(client: &Client, instances: &[InstanceRef]) -> Result<Current, AppError> {
+pub(super) async fn current_roles(
+    client: &Client,
+    instances: &[InstanceRef],
+) -> Result<Current, AppError> {
     let mut by_region: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for i in instances {
         by_region
