@@ -3,4 +3,10 @@
 export const queryKeys = {
   /** `app_status`: version, current profile, sandbox state, log dir. */
   appStatus: ["app_status"] as const,
+  /** `profiles_list`: the Sandbox's name, stored profiles, the current one. */
+  profiles: ["profiles_list"] as const,
+  /** `profile_test` per profile: its account, cached (the header shows the current one's). */
+  identity: (profile: string) => ["profile_test", profile] as const,
+  /** `profile_import_list`: the aliyun CLI's profiles. */
+  cliImport: ["profile_import_list"] as const,
 } as const;
