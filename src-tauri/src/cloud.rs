@@ -12,16 +12,20 @@ use crate::state::AppState;
 
 /// A session for the current profile, or why there is none.
 pub async fn session(state: &AppState) -> Result<Session, AppError> {
-    let name = state.current_profile.name();
-    let sandbox = sandbox_access(state).await?;
-    Session::open_named(&name, sandbox.as_ref(), &state.profiles, &Env::real())
+    session_named(state, &state.current_profile.name()).await
+}
+
+/// A session for the profile `name` (the Sandbox or a stored one).
+pub async fn session_named(state: &AppState, name: &str) -> Result<Session, AppError> {
+    let sandbox = sandbox_access(state, name).await?;
+    Session::open_named(name, sandbox.as_ref(), &state.profiles, &Env::real())
 }
 
 /// The embedded sandbox's endpoint and admin key; `None` when it is not serving.
-async fn sandbox_access(state: &AppState) -> Result<Option<SandboxAccess>, AppError> {
+async fn sandbox_access(state: &AppState, name: &str) -> Result<Option<SandboxAccess>, AppError> {
     let endpoint = match &*state.sandbox.read().await {
         SandboxStatus::Running { endpoint, .. } => endpoint.clone(),
-        SandboxStatus::Starting if state.current_profile.is_sandbox() => {
+        SandboxStatus::Starting if appsnap_core::profiles::is_sandbox(name) => {
             return Err(AppError::new(
                 ErrorCode::Conflict,
                 "the sandbox cloud is still starting",

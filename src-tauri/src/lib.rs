@@ -18,7 +18,13 @@ pub fn run() {
             let guard = logging::init(&log_dir)?;
             // The same profiles as the `appsnap` CLI: one config dir, one keyring service.
             let profiles = appsnap_core::profiles::Profiles::in_config_dir()?;
-            app.manage(state::AppState::new(log_dir, profiles, guard));
+            // The desktop's own choice of profile lives in its config dir, not the CLI's.
+            let current = appsnap_core::profiles::CurrentProfile::open(
+                app.path().app_config_dir()?,
+                &profiles,
+            );
+            tracing::info!(profile = %current.name(), "current profile");
+            app.manage(state::AppState::new(log_dir, profiles, current, guard));
             sandbox::start_embedded(app.handle().clone());
             window::open_main(app)?;
             Ok(())

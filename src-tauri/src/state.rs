@@ -9,7 +9,8 @@ use tokio::sync::RwLock;
 
 pub struct AppState {
     pub log_dir: PathBuf,
-    /// The profile every command works on (the Sandbox on first start); every screen follows it.
+    /// The profile every command works on (the Sandbox on first start, then the last
+    /// choice, kept in the app's config dir); every screen follows it.
     pub current_profile: CurrentProfile,
     /// Stored profiles: settings in the config dir, AccessKeys in the OS keyring.
     pub profiles: Profiles,
@@ -26,11 +27,12 @@ impl AppState {
     pub fn new(
         log_dir: PathBuf,
         profiles: Profiles,
+        current_profile: CurrentProfile,
         log_guard: tracing_appender::non_blocking::WorkerGuard,
     ) -> Self {
         Self {
             log_dir,
-            current_profile: CurrentProfile::default(),
+            current_profile,
             profiles,
             sandbox: RwLock::new(SandboxStatus::Starting),
             sandbox_server: tokio::sync::Mutex::new(None),

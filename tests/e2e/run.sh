@@ -3,6 +3,12 @@
 # WebDriver (tauri-driver -> WebKitWebDriver). Hermetic: a throwaway HOME and XDG dirs,
 # loopback only. Exits non-zero on any failure and prints the runner's summary.
 set -euo pipefail
+# The app saves profile secrets in the OS keyring: run the whole suite on a private D-Bus
+# session bus, where an unlocked throwaway gnome-keyring is started below (as
+# scripts/with-keyring.sh does), so nothing reaches the user's keyring.
+if [ -z "${APPSNAP_E2E_BUS:-}" ]; then
+  exec env APPSNAP_E2E_BUS=1 dbus-run-session -- "$0" "$@"
+fi
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 export APPSNAP_APP_BIN=${APPSNAP_APP_BIN:-$root/target/debug/appsnap-desktop}
@@ -24,6 +30,9 @@ scratch=$(mktemp -d "${TMPDIR:-/tmp}/appsnap-e2e.XXXXXX")
 mkdir -p "$scratch"/{home,config,data,cache,state,run}; chmod 700 "$scratch/run"
 export HOME=$scratch/home XDG_CONFIG_HOME=$scratch/config XDG_DATA_HOME=$scratch/data \
   XDG_CACHE_HOME=$scratch/cache XDG_STATE_HOME=$scratch/state XDG_RUNTIME_DIR=$scratch/run
+# The keyring's files land in the scratch XDG_DATA_HOME; the password only unlocks it.
+eval "$(printf %s appsnap-e2e | gnome-keyring-daemon --unlock --components=secrets)"
+export GNOME_KEYRING_CONTROL
 # Keep proxies out: the app must only talk to 127.0.0.1.
 unset HTTP_PROXY HTTPS_PROXY http_proxy https_proxy ALL_PROXY all_proxy
 export NO_PROXY=127.0.0.1,localhost

@@ -9,7 +9,8 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use acs_openapi::credentials::{
-    default_chain, AccessKey, ChainOptions, Env, KeyringStore, ProvideCredentials,
+    default_chain, AccessKey, ChainOptions, Env, KeyringProfileProvider, KeyringSecret,
+    KeyringStore, ProvideCredentials,
 };
 use acs_openapi::{CredentialsError, Sensitive};
 
@@ -56,6 +57,40 @@ fn keyring_save_overwrite_load_delete_round_trip() {
     assert!(store.delete("work").unwrap());
     assert!(again.load("work").unwrap().is_none());
     assert!(!store.delete("work").unwrap());
+}
+
+#[tokio::test]
+async fn an_sts_token_is_kept_with_its_key_and_signs_with_it() {
+    if !enabled() {
+        return;
+    }
+    let store = unique_store();
+    let secret = KeyringSecret {
+        key: key("STS.keyring-id", "sts-secret-value"),
+        security_token: Some(Sensitive::new("sts-token-value".into())),
+    };
+    store.save_secret("temp", &secret).unwrap();
+    let loaded = store.load_secret("temp").unwrap().expect("saved entry");
+    assert_eq!(loaded.key.id, "STS.keyring-id");
+    assert_eq!(loaded.security_token.unwrap().expose(), "sts-token-value");
+    let c = KeyringProfileProvider::new(store.clone(), "temp")
+        .provide()
+        .await
+        .unwrap();
+    assert_eq!(c.access_key_secret.expose(), "sts-secret-value");
+    assert_eq!(c.security_token.unwrap().expose(), "sts-token-value");
+
+    // Replacing it with a plain AccessKey drops the token.
+    store
+        .save("temp", &key("LTAI-plain", "plain-secret"))
+        .unwrap();
+    assert!(store
+        .load_secret("temp")
+        .unwrap()
+        .unwrap()
+        .security_token
+        .is_none());
+    assert!(store.delete("temp").unwrap());
 }
 
 #[tokio::test]

@@ -9,7 +9,8 @@ use std::process::ExitCode;
 use acs_openapi::credentials::{AccessKey, KeyringStore};
 use acs_openapi::Sensitive;
 use appsnap_core::profiles::{
-    Profile, ProfileError, ProfileKeyStatus, ProfileNetwork, ProfileSignature, Profiles,
+    Profile, ProfileError, ProfileKeyStatus, ProfileKind, ProfileNetwork, ProfileSignature,
+    Profiles,
 };
 use appsnap_core::{AppError, ErrorCode};
 use clap::{Args, Subcommand};
@@ -80,6 +81,7 @@ pub fn run(cmd: ProfileCommand, global: &GlobalOptions) -> ExitCode {
 fn add(profiles: &Profiles, args: AddArgs, global: &GlobalOptions) -> ExitCode {
     let profile = Profile {
         name: args.name,
+        kind: ProfileKind::AccessKey,
         region: global.region.clone(),
         signature: match global.signature {
             Some(acs_openapi::SignatureVersion::V1) => ProfileSignature::V1,

@@ -7,6 +7,10 @@
 //! rejects unknown fields, so neither a bug nor a hand edit can slip one in unnoticed.
 
 mod current;
+mod identity;
+mod import;
+mod input;
+mod kind;
 mod location;
 mod store;
 
@@ -14,9 +18,11 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use acs_openapi::credentials::{AccessKey, KeyringStore};
+use acs_openapi::credentials::{AccessKey, KeyringSecret, KeyringStore};
 use acs_openapi::endpoint::EndpointResolver;
 use acs_openapi::{CredentialsError, Network, SignatureVersion};
+#[cfg(test)]
+use kind::validate_access_key;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -24,6 +30,10 @@ use crate::error::{AppError, ErrorCode};
 use crate::hint::{Hint, HintKey};
 
 pub use current::{is_sandbox, CurrentProfile, SANDBOX_PROFILE};
+pub use identity::{caller_identity, CallerIdentity, ProfileListing};
+pub use import::{CliImportCandidate, CliImportListing};
+pub use input::{ProfileInput, SecretInput};
+pub use kind::ProfileKind;
 pub use location::config_dir;
 pub use store::ProfileStore;
 
@@ -113,6 +123,10 @@ impl fmt::Display for ProfileNetwork {
 pub struct Profile {
     /// 1–64 characters from `A-Z a-z 0-9 . _ -`; also the keyring account name.
     pub name: String,
+    /// Absent means an AccessKey profile (files written before kinds existed say nothing).
+    #[serde(default, skip_serializing_if = "ProfileKind::is_access_key")]
+    #[ts(optional, as = "Option<ProfileKind>")]
+    pub kind: ProfileKind,
     /// Default region, e.g. `cn-hangzhou`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
@@ -132,6 +146,7 @@ impl Profile {
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
+            kind: ProfileKind::AccessKey,
             region: None,
             signature: ProfileSignature::default(),
             endpoint: None,
@@ -142,6 +157,9 @@ impl Profile {
     /// Every rule a stored profile must meet; the message names the profile and field.
     pub fn validate(&self) -> Result<(), ProfileError> {
         validate_name(&self.name)?;
+        self.kind
+            .validate()
+            .map_err(|why| ProfileError::Invalid(format!("profile '{}': {why}", self.name)))?;
         if let Some(region) = &self.region {
             validate_region(region)
                 .map_err(|why| ProfileError::Invalid(format!("profile '{}': {why}", self.name)))?;
@@ -193,22 +211,6 @@ fn validate_region(region: &str) -> Result<(), String> {
             "region '{region}': use a region id such as cn-hangzhou (lowercase letters, digits, '-')"
         ))
     }
-}
-
-/// An AccessKey id and secret are printable ASCII without spaces.
-fn validate_access_key(key: &AccessKey) -> Result<(), ProfileError> {
-    let token = |s: &str| (1..=256).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_graphic());
-    if !token(&key.id) {
-        return Err(ProfileError::Invalid(
-            "AccessKey ID: 1 to 256 printable characters without spaces".into(),
-        ));
-    }
-    if !token(key.secret.expose()) {
-        return Err(ProfileError::Invalid(
-            "AccessKey secret: 1 to 256 printable characters without spaces".into(),
-        ));
-    }
-    Ok(())
 }
 
 /// What the OS keyring holds for a profile. Never the secret itself.
@@ -349,18 +351,68 @@ impl Profiles {
             .collect())
     }
 
-    /// Saves a new profile: settings to `profiles.json`, the AccessKey to the keyring.
-    /// Everything is checked before anything is written; if the keyring refuses the key,
-    /// the settings are taken back out so no half profile is left.
+    /// Saves a new AccessKey profile: settings to `profiles.json`, the key to the keyring.
     pub fn add(&self, profile: Profile, key: &AccessKey) -> Result<(), ProfileError> {
+        self.add_with_secret(profile, &KeyringSecret::from(key.clone()))
+    }
+
+    /// Saves a new profile of any kind: settings to `profiles.json`, its secret parts to
+    /// the keyring. Everything is checked before anything is written; if the keyring
+    /// refuses the secret, the settings are taken back out so no half profile is left.
+    pub fn add_with_secret(
+        &self,
+        profile: Profile,
+        secret: &KeyringSecret,
+    ) -> Result<(), ProfileError> {
         profile.validate_new()?;
-        validate_access_key(key)?;
+        profile.kind.validate_secret(secret)?;
         let name = profile.name.clone();
         self.store.insert(profile)?;
-        if let Err(e) = self.keyring.save(&name, key) {
+        if let Err(e) = self.keyring.save_secret(&name, secret) {
             if let Err(undo) = self.store.remove(&name) {
                 return Err(ProfileError::PartlySaved(format!(
                     "{e}; and removing the half-saved profile '{name}' from {} failed: {undo}",
+                    self.path().display()
+                )));
+            }
+            return Err(e.into());
+        }
+        Ok(())
+    }
+
+    /// Changes a stored profile's settings (the name stays) and, when `secret` is given,
+    /// replaces its secret in the keyring. Turning a profile into or out of an STS token
+    /// profile needs the secret again (the token comes or goes with it). If the keyring
+    /// refuses the new secret, the old settings are put back.
+    pub fn update(
+        &self,
+        profile: Profile,
+        secret: Option<&KeyringSecret>,
+    ) -> Result<(), ProfileError> {
+        profile.validate()?;
+        let old = self
+            .store
+            .get(&profile.name)?
+            .ok_or_else(|| ProfileError::NotFound(profile.name.clone()))?;
+        match secret {
+            Some(secret) => profile.kind.validate_secret(secret)?,
+            None if old.kind.needs_security_token() != profile.kind.needs_security_token() => {
+                return Err(ProfileError::Invalid(format!(
+                    "profile '{}': switching to or from an STS token profile needs the AccessKey and security token entered again",
+                    profile.name
+                )))
+            }
+            None => {}
+        }
+        let name = profile.name.clone();
+        self.store.replace(profile)?;
+        let Some(secret) = secret else {
+            return Ok(());
+        };
+        if let Err(e) = self.keyring.save_secret(&name, secret) {
+            if let Err(undo) = self.store.replace(old) {
+                return Err(ProfileError::PartlySaved(format!(
+                    "{e}; and putting back the old settings of '{name}' in {} failed: {undo}",
                     self.path().display()
                 )));
             }
@@ -384,3 +436,6 @@ impl Profiles {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod kind_tests;

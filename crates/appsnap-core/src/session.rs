@@ -9,7 +9,10 @@ mod tests;
 
 use std::sync::Arc;
 
-use acs_openapi::credentials::{default_chain, AccessKey, ChainOptions, Env};
+use acs_openapi::credentials::{
+    default_chain, AccessKey, ChainOptions, Env, KeyringProfileProvider, KeyringRoleArnProvider,
+    ProvideCredentials,
+};
 use acs_openapi::{
     AcsError, Client, ClientBuilder, Clock, Credentials, CredentialsError, Network,
     SignatureVersion, StsAssumeRole,
@@ -17,7 +20,7 @@ use acs_openapi::{
 
 use crate::error::{AppError, ErrorCode};
 use crate::hint::{Hint, HintKey};
-use crate::profiles::{is_sandbox, Profile, ProfileError, Profiles, SANDBOX_PROFILE};
+use crate::profiles::{is_sandbox, Profile, ProfileError, ProfileKind, Profiles, SANDBOX_PROFILE};
 
 pub use settings::{SessionOverrides, Settings};
 
@@ -99,15 +102,32 @@ impl Session {
     ) -> Result<Self, AppError> {
         let settings = Settings::resolve(overrides, stored, env);
         let builder = builder(&settings);
-        let chain = default_chain(ChainOptions {
-            env: env.clone(),
-            profile: settings.profile.clone(),
-            keyring: Some(profiles.keyring().clone()),
-            sts: Some(Arc::new(StsAssumeRole::new(builder.clone()))),
-            clock: Clock::system(),
-        });
+        let sts = Arc::new(StsAssumeRole::new(builder.clone()));
+        let credentials: Arc<dyn ProvideCredentials> = match stored {
+            // STS token and RAM role ARN profiles have their secrets in the keyring only:
+            // no fallback to a same-named aliyun CLI profile with other credentials.
+            Some(p) if !p.kind.is_access_key() => {
+                let source = KeyringProfileProvider::new(profiles.keyring().clone(), &p.name);
+                match &p.kind {
+                    ProfileKind::RamRoleArn { .. } => Arc::new(KeyringRoleArnProvider::new(
+                        source,
+                        p.kind.assume_role_params().expect("a RAM role ARN profile"),
+                        sts,
+                        Clock::system(),
+                    )),
+                    _ => Arc::new(source),
+                }
+            }
+            _ => Arc::new(default_chain(ChainOptions {
+                env: env.clone(),
+                profile: settings.profile.clone(),
+                keyring: Some(profiles.keyring().clone()),
+                sts: Some(sts),
+                clock: Clock::system(),
+            })),
+        };
         let client = builder
-            .credentials(Arc::new(chain))
+            .credentials(credentials)
             .build()
             .map_err(|e| settings.app_error(&e))?;
         Ok(Self { settings, client })

@@ -2,11 +2,16 @@
 //! an `AppError`. The table in `ipc/mod.rs` names them and wraps them for Tauri.
 
 mod inventory;
+mod profiles;
 mod ram;
 mod status;
 mod tasks;
 
 pub use inventory::regions_scan;
+pub use profiles::{
+    profile_add, profile_import, profile_import_list, profile_remove, profile_select, profile_test,
+    profile_update, profiles_list,
+};
 pub use ram::{ram_apply, ram_candidates, ram_plan};
 pub use status::app_status;
 pub use tasks::task_cancel;

@@ -11,6 +11,9 @@ pub mod task;
 pub mod typescript;
 
 use appsnap_core::inventory::{RegionScan, RegionScanEvent};
+use appsnap_core::profiles::{
+    CallerIdentity, CliImportListing, ProfileEntry, ProfileInput, ProfileListing,
+};
 use appsnap_core::ram::{RamApplyEvent, RamApplyReport, RamCandidates, RamOptions, RamPlan};
 use appsnap_core::status::AppStatus;
 
@@ -24,6 +27,22 @@ table::ipc_commands! {
         fn ram_candidates(regions: Vec<String>) -> RamCandidates;
         /// The RAM setup plan for these names and instances; reads only.
         fn ram_plan(options: RamOptions) -> RamPlan;
+        /// The built-in Sandbox's name, the stored profiles with their keyring state, the current one.
+        fn profiles_list() -> ProfileListing;
+        /// Saves a new profile; its secret goes to the OS keyring and is never sent back.
+        fn profile_add(input: ProfileInput) -> ProfileEntry;
+        /// Changes a profile's settings; with a secret, replaces the one in the keyring.
+        fn profile_update(input: ProfileInput) -> ProfileEntry;
+        /// Deletes a profile and its keyring entry; the current profile falls back to the Sandbox.
+        fn profile_remove(name: String) -> ProfileListing;
+        /// Makes a profile current (kept for the next start); answers its name.
+        fn profile_select(name: String) -> String;
+        /// Test connection: GetCallerIdentity with that profile's credentials.
+        fn profile_test(name: String) -> CallerIdentity;
+        /// The aliyun CLI's profiles (~/.aliyun/config.json), never their secrets.
+        fn profile_import_list() -> CliImportListing;
+        /// Imports the chosen aliyun CLI profiles; their secrets go to the keyring only.
+        fn profile_import(names: Vec<String>) -> Vec<String>;
     }
     tasks {
         /// The current profile's regions with their instance counts, one event per region.

@@ -1,14 +1,13 @@
-// The top bar: product, active profile, sandbox state.
-import { CameraFilled, UserOutlined } from "@ant-design/icons";
+// The top bar: product, active profile (with its account and a switcher), sandbox state.
+import { CameraFilled } from "@ant-design/icons";
 import { Layout, Space, Typography, theme } from "antd";
 import { useTranslation } from "react-i18next";
 import { SandboxStatusTag } from "../status/SandboxStatusTag";
-import { useAppStatus } from "../status/appStatus";
+import { ProfileSwitcher } from "./ProfileSwitcher";
 
 export function AppHeader() {
   const { t } = useTranslation();
   const { token } = theme.useToken();
-  const status = useAppStatus();
   return (
     <Layout.Header
       className="app-header"
@@ -26,11 +25,7 @@ export function AppHeader() {
         </Typography.Text>
       </div>
       <Space size="middle" className="header-status">
-        <span className="header-profile" data-testid="active-profile">
-          <UserOutlined aria-hidden />
-          <Typography.Text type="secondary">{t("header.profile")}</Typography.Text>
-          <Typography.Text strong>{status.data?.profile ?? "—"}</Typography.Text>
-        </span>
+        <ProfileSwitcher />
         <SandboxStatusTag />
       </Space>
     </Layout.Header>

@@ -9,4 +9,10 @@ export const queryKeys = {
   ramCandidates: ["ram_candidates"] as const,
   /** `ram_plan` for these options; the prefix alone matches every plan. */
   ramPlan: (options?: RamOptions) => (options ? (["ram_plan", options] as const) : (["ram_plan"] as const)),
+  /** `profiles_list`: the Sandbox's name, stored profiles, the current one. */
+  profiles: ["profiles_list"] as const,
+  /** `profile_test` per profile: its account, cached (the header shows the current one's). */
+  identity: (profile: string) => ["profile_test", profile] as const,
+  /** `profile_import_list`: the aliyun CLI's profiles. */
+  cliImport: ["profile_import_list"] as const,
 } as const;

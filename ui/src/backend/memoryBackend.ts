@@ -2,6 +2,9 @@
 // small world the test describes, with the same task rules (ids, order, cancellation).
 import type { AppError } from "../bindings/AppError";
 import type { AppStatus } from "../bindings/AppStatus";
+import type { CallerIdentity } from "../bindings/CallerIdentity";
+import type { CliImportListing } from "../bindings/CliImportListing";
+import type { ProfileEntry } from "../bindings/ProfileEntry";
 import type { RegionCount } from "../bindings/RegionCount";
 import type { Backend } from "./Backend";
 import { applyRam, memoryRam, planRam, type MemoryRam } from "./memoryRam";
@@ -17,6 +20,12 @@ export interface MemoryWorld {
   ram: MemoryRam;
   /** Awaited before each RAM apply step (default: one event-loop turn). */
   beforeRamStep?: () => Promise<void>;
+  /** Stored profiles (the Sandbox is built in); the current one is `status.profile`. */
+  profiles: ProfileEntry[];
+  /** What `profile_test` answers per profile: an identity, or the error it fails with. */
+  identities: Record<string, CallerIdentity | AppError>;
+  /** What `profile_import_list` answers; importing moves those profiles into `profiles`. */
+  cliImport: CliImportListing;
 }
 
 export interface MemoryBackend extends Backend {
@@ -40,6 +49,21 @@ export const MEMORY_REGIONS: RegionCount[] = [
   { regionId: "cn-beijing", localName: "华北2（北京）", instances: 1 },
 ];
 
+export const MEMORY_SANDBOX = "Sandbox";
+
+export const MEMORY_IDENTITIES: Record<string, CallerIdentity> = {
+  Sandbox: {
+    profile: "Sandbox",
+    accountId: "1688000000000001",
+    arn: "acs:ram::1688000000000001:user/admin",
+    identityType: "RAMUser",
+    principalId: "2000000000000001",
+    requestId: "0F2C6B49-2C4F-4A1E-9B6F-000000000001",
+  },
+};
+
+const PROFILE_NAME = /^[A-Za-z0-9._-]{1,64}$/;
+
 const TASK_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 function fail(code: AppError["code"], message: string): AppError {
@@ -50,7 +74,22 @@ function fail(code: AppError["code"], message: string): AppError {
 const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 export function createMemoryBackend(world: Partial<MemoryWorld> = {}): MemoryBackend {
-  const state: MemoryWorld = { status: MEMORY_STATUS, regions: MEMORY_REGIONS, ram: memoryRam(), ...world };
+  const state: MemoryWorld = {
+    status: MEMORY_STATUS,
+    regions: MEMORY_REGIONS,
+    ram: memoryRam(),
+    profiles: [],
+    identities: { ...MEMORY_IDENTITIES },
+    cliImport: { path: "/home/admin/.aliyun/config.json", found: false, profiles: [] },
+    ...world,
+  };
+  // A test's identities add to the Sandbox's instead of replacing it.
+  state.identities = { ...MEMORY_IDENTITIES, ...world.identities };
+  const listing = () => ({ sandbox: MEMORY_SANDBOX, current: state.status.profile, profiles: [...state.profiles] });
+  const findProfile = (name: string) => state.profiles.find((e) => e.profile.name === name);
+  function checkName(name: string): void {
+    if (!PROFILE_NAME.test(name)) throw fail("InvalidInput", `profile name '${name}': use 1 to 64 characters from A-Z, a-z, 0-9, '.', '_' and '-'`);
+  }
   const calls: MemoryBackend["calls"] = [];
   const cancelled = new Map<string, boolean>();
 
@@ -75,6 +114,80 @@ export function createMemoryBackend(world: Partial<MemoryWorld> = {}): MemoryBac
     async appStatus() {
       calls.push({ command: "app_status" });
       return state.status;
+    },
+    async profilesList() {
+      calls.push({ command: "profiles_list" });
+      return listing();
+    },
+    async profileAdd(args) {
+      calls.push({ command: "profile_add", args });
+      const { profile, secret } = args.input;
+      checkName(profile.name);
+      if (profile.name.toLowerCase() === MEMORY_SANDBOX.toLowerCase()) throw fail("InvalidInput", "the built-in profile's name");
+      if (!secret) throw fail("InvalidInput", "a new profile needs its AccessKey ID and secret");
+      if (findProfile(profile.name)) {
+        throw { ...fail("Conflict", `profile '${profile.name}' already exists`), hint: { key: "ProfileExists", params: { profile: profile.name } } };
+      }
+      // Like the backend: the secret is kept apart and never comes back.
+      const entry: ProfileEntry = { profile, key: { state: "stored", accessKeyId: secret.accessKeyId } };
+      state.profiles = [...state.profiles, entry].sort((a, b) => a.profile.name.localeCompare(b.profile.name));
+      return entry;
+    },
+    async profileUpdate(args) {
+      calls.push({ command: "profile_update", args });
+      const { profile, secret } = args.input;
+      const old = findProfile(profile.name);
+      if (!old) throw fail("NotFound", `no AppSnap profile '${profile.name}'`);
+      const entry: ProfileEntry = { profile, key: secret ? { state: "stored", accessKeyId: secret.accessKeyId } : old.key };
+      state.profiles = state.profiles.map((e) => (e.profile.name === profile.name ? entry : e));
+      delete state.identities[profile.name];
+      return entry;
+    },
+    async profileRemove(args) {
+      calls.push({ command: "profile_remove", args });
+      checkName(args.name);
+      if (args.name === MEMORY_SANDBOX) throw fail("InvalidInput", "the built-in Sandbox profile cannot be removed");
+      if (!findProfile(args.name)) throw fail("NotFound", `no AppSnap profile '${args.name}'`);
+      state.profiles = state.profiles.filter((e) => e.profile.name !== args.name);
+      if (state.status.profile === args.name) state.status = { ...state.status, profile: MEMORY_SANDBOX };
+      return listing();
+    },
+    async profileSelect(args) {
+      calls.push({ command: "profile_select", args });
+      if (args.name !== MEMORY_SANDBOX && !findProfile(args.name)) throw fail("NotFound", `no AppSnap profile '${args.name}'`);
+      state.status = { ...state.status, profile: args.name };
+      return args.name;
+    },
+    async profileTest(args) {
+      calls.push({ command: "profile_test", args });
+      await tick();
+      const answer = state.identities[args.name];
+      if (!answer) throw fail("NotFound", `no AppSnap profile '${args.name}'`);
+      if ("code" in answer) throw answer;
+      return answer;
+    },
+    async profileImportList() {
+      calls.push({ command: "profile_import_list" });
+      return state.cliImport;
+    },
+    async profileImport(args) {
+      calls.push({ command: "profile_import", args });
+      if (args.names.length === 0) throw fail("InvalidInput", "pick at least one profile to import");
+      const chosen = args.names.map((name) => state.cliImport.profiles.find((p) => p.name === name));
+      const bad = chosen.find((p) => !p || p.problem);
+      if (bad !== undefined) throw fail("InvalidInput", bad ? `profile '${bad.name}': ${bad.problem}` : "no such profile");
+      for (const p of chosen) {
+        if (!p) continue;
+        const kind = p.mode === "StsToken" ? { type: "stsToken" as const } : p.mode === "RamRoleArn"
+          ? { type: "ramRoleArn" as const, roleArn: p.roleArn ?? "", roleSessionName: "appsnap", durationSeconds: 3600 }
+          : undefined;
+        state.profiles.push({
+          profile: { name: p.name, kind, region: p.region, signature: "acs3", network: "public" },
+          key: { state: "stored", accessKeyId: p.accessKeyId ?? "" },
+        });
+      }
+      state.profiles.sort((a, b) => a.profile.name.localeCompare(b.profile.name));
+      return args.names;
     },
     async taskCancel(args) {
       calls.push({ command: "task_cancel", args });

@@ -2,6 +2,11 @@
 // `cargo test export_bindings`. Do not edit; `make bindings-check` fails when stale.
 import { call, channel } from "../ipc";
 import type { AppStatus } from "./AppStatus";
+import type { CallerIdentity } from "./CallerIdentity";
+import type { CliImportListing } from "./CliImportListing";
+import type { ProfileEntry } from "./ProfileEntry";
+import type { ProfileInput } from "./ProfileInput";
+import type { ProfileListing } from "./ProfileListing";
 import type { RamApplyEvent } from "./RamApplyEvent";
 import type { RamApplyReport } from "./RamApplyReport";
 import type { RamCandidates } from "./RamCandidates";
@@ -12,7 +17,7 @@ import type { RegionScanEvent } from "./RegionScanEvent";
 import type { TaskEvent } from "./TaskEvent";
 
 /** Commands that answer at once. */
-export const CALL_COMMANDS = ["app_status", "task_cancel", "ram_candidates", "ram_plan"] as const;
+export const CALL_COMMANDS = ["app_status", "task_cancel", "ram_candidates", "ram_plan", "profiles_list", "profile_add", "profile_update", "profile_remove", "profile_select", "profile_test", "profile_import_list", "profile_import"] as const;
 /** Commands that run as tasks: a caller-chosen `taskId`, `TaskEvent`s on `onEvent`, cancellable. */
 export const TASK_COMMANDS = ["regions_scan", "ram_apply"] as const;
 export type CommandName = (typeof CALL_COMMANDS)[number] | (typeof TASK_COMMANDS)[number];
@@ -35,6 +40,38 @@ export const commands = {
    * The RAM setup plan for these names and instances; reads only.
    */
   ramPlan: (args: { options: RamOptions }): Promise<RamPlan> => call<RamPlan>("ram_plan", args),
+  /**
+   * The built-in Sandbox's name, the stored profiles with their keyring state, the current one.
+   */
+  profilesList: (): Promise<ProfileListing> => call<ProfileListing>("profiles_list"),
+  /**
+   * Saves a new profile; its secret goes to the OS keyring and is never sent back.
+   */
+  profileAdd: (args: { input: ProfileInput }): Promise<ProfileEntry> => call<ProfileEntry>("profile_add", args),
+  /**
+   * Changes a profile's settings; with a secret, replaces the one in the keyring.
+   */
+  profileUpdate: (args: { input: ProfileInput }): Promise<ProfileEntry> => call<ProfileEntry>("profile_update", args),
+  /**
+   * Deletes a profile and its keyring entry; the current profile falls back to the Sandbox.
+   */
+  profileRemove: (args: { name: string }): Promise<ProfileListing> => call<ProfileListing>("profile_remove", args),
+  /**
+   * Makes a profile current (kept for the next start); answers its name.
+   */
+  profileSelect: (args: { name: string }): Promise<string> => call<string>("profile_select", args),
+  /**
+   * Test connection: GetCallerIdentity with that profile's credentials.
+   */
+  profileTest: (args: { name: string }): Promise<CallerIdentity> => call<CallerIdentity>("profile_test", args),
+  /**
+   * The aliyun CLI's profiles (~/.aliyun/config.json), never their secrets.
+   */
+  profileImportList: (): Promise<CliImportListing> => call<CliImportListing>("profile_import_list"),
+  /**
+   * Imports the chosen aliyun CLI profiles; their secrets go to the keyring only.
+   */
+  profileImport: (args: { names: Array<string> }): Promise<Array<string>> => call<Array<string>>("profile_import", args),
   /**
    * The current profile's regions with their instance counts, one event per region.
    */

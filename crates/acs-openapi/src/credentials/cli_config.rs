@@ -1,15 +1,16 @@
 //! The Alibaba Cloud CLI's `~/.aliyun/config.json` (modes `AK`, `StsToken`, `RamRoleArn`).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use futures::future::BoxFuture;
 use serde::Deserialize;
 use tokio::sync::OnceCell;
 
 use super::{
-    read_credentials_file, AssumeRoleParams, Credentials, CredentialsError, FileProviderContext,
-    ProvideCredentials, Resolved,
+    read_credentials_file, AssumeRoleParams, Credentials, CredentialsError, Env,
+    FileProviderContext, ProvideCredentials, Resolved,
 };
+use crate::Sensitive;
 
 const NAME: &str = "aliyun-cli";
 
@@ -35,6 +36,90 @@ struct CliProfile {
     external_id: Option<String>,
     /// A number in files the CLI writes, sometimes a string in hand-edited ones.
     expired_seconds: Option<serde_json::Value>,
+    region_id: Option<String>,
+}
+
+/// One profile of the aliyun CLI's file as it is written, for listing and importing.
+/// The secret parts are [`Sensitive`]: they print as `***` and refuse to serialise.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CliConfigProfile {
+    pub name: String,
+    /// As written (`AK`, `StsToken`, `RamRoleArn`, ...); `AK` when the file has none.
+    pub mode: String,
+    pub region_id: Option<String>,
+    pub access_key_id: Option<String>,
+    pub access_key_secret: Option<Sensitive<String>>,
+    pub sts_token: Option<Sensitive<String>>,
+    pub ram_role_arn: Option<String>,
+    pub ram_session_name: Option<String>,
+    pub expired_seconds: Option<u32>,
+}
+
+/// The aliyun CLI's config file and its profiles in file order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CliConfig {
+    pub path: PathBuf,
+    pub current: Option<String>,
+    pub profiles: Vec<CliConfigProfile>,
+}
+
+/// Where the aliyun CLI keeps its profiles: `$ALIBABA_CLOUD_CONFIG_FILE`, else
+/// `~/.aliyun/config.json`; `None` without either.
+pub fn cli_config_path(env: &Env) -> Option<PathBuf> {
+    env.var("ALIBABA_CLOUD_CONFIG_FILE")
+        .map(PathBuf::from)
+        .or_else(|| env.home().map(|h| h.join(".aliyun").join("config.json")))
+}
+
+/// Reads the aliyun CLI's file with the same parser the credentials provider uses. A
+/// missing file is `NotFound`; one that cannot be read or parsed is `InvalidConfiguration`.
+pub fn read_cli_config(env: &Env) -> Result<CliConfig, CredentialsError> {
+    let path = cli_config_path(env)
+        .ok_or_else(|| CredentialsError::NotFound("no home directory".into()))?;
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(CredentialsError::NotFound(format!(
+                "{} does not exist",
+                path.display()
+            )))
+        }
+        Err(e) => return Err(invalid(format!("cannot read {}: {e}", path.display()))),
+    };
+    let file = parse(&path, &text)?;
+    let nonempty = |v: Option<String>| v.filter(|s| !s.is_empty());
+    Ok(CliConfig {
+        current: nonempty(file.current),
+        profiles: file
+            .profiles
+            .into_iter()
+            .map(|p| CliConfigProfile {
+                mode: mode_of(&p),
+                expired_seconds: p.expired_seconds.as_ref().and_then(seconds),
+                name: p.name,
+                region_id: nonempty(p.region_id),
+                access_key_id: nonempty(p.access_key_id),
+                access_key_secret: nonempty(p.access_key_secret).map(Sensitive::new),
+                sts_token: nonempty(p.sts_token).map(Sensitive::new),
+                ram_role_arn: nonempty(p.ram_role_arn),
+                ram_session_name: nonempty(p.ram_session_name),
+            })
+            .collect(),
+        path,
+    })
+}
+
+fn parse(path: &Path, text: &str) -> Result<ConfigFile, CredentialsError> {
+    serde_json::from_str(text).map_err(|e| invalid(format!("{} is not valid: {e}", path.display())))
+}
+
+/// A profile without a mode is an AccessKey profile, as the CLI reads it.
+fn mode_of(p: &CliProfile) -> String {
+    if p.mode.is_empty() {
+        "AK".to_string()
+    } else {
+        p.mode.clone()
+    }
 }
 
 #[derive(Debug)]
@@ -52,16 +137,7 @@ impl AliyunCliProvider {
     }
 
     fn path(&self) -> Option<PathBuf> {
-        self.ctx
-            .env
-            .var("ALIBABA_CLOUD_CONFIG_FILE")
-            .map(PathBuf::from)
-            .or_else(|| {
-                self.ctx
-                    .env
-                    .home()
-                    .map(|h| h.join(".aliyun").join("config.json"))
-            })
+        cli_config_path(&self.ctx.env)
     }
 
     async fn resolve(&self) -> Result<Resolved, CredentialsError> {
@@ -77,8 +153,7 @@ impl AliyunCliProvider {
             ));
         }
         let (path, text) = read_credentials_file(NAME, self.path()).await?;
-        let file: ConfigFile = serde_json::from_str(&text)
-            .map_err(|e| invalid(format!("{} is not valid: {e}", path.display())))?;
+        let file = parse(&path, &text)?;
         let wanted = self
             .ctx
             .profile_name()
@@ -95,11 +170,7 @@ impl AliyunCliProvider {
     }
 
     fn resolve_profile(&self, p: CliProfile) -> Result<Resolved, CredentialsError> {
-        let mode = if p.mode.is_empty() {
-            "AK".to_string()
-        } else {
-            p.mode.clone()
-        };
+        let mode = mode_of(&p);
         let key = |p: &CliProfile| -> Result<Credentials, CredentialsError> {
             match (&p.access_key_id, &p.access_key_secret) {
                 (Some(id), Some(secret)) if !id.is_empty() && !secret.is_empty() => {

@@ -3,7 +3,8 @@
 //! One entry per profile: service `appsnap` in release builds, `appsnap-dev` in debug
 //! builds (so a dev build never reads or overwrites the keys of an installed AppSnap),
 //! or a test service; account = profile name; password = a small JSON object with the
-//! AccessKey id and secret, so id and secret are written and deleted together.
+//! AccessKey id and secret (and, for an STS token profile, its security token), so every
+//! secret part of a profile is written and deleted together.
 //!
 //! The backend is fixed per platform at compile time (see the target tables in
 //! Cargo.toml) and used directly, never through keyring's replaceable default builder:
@@ -62,11 +63,31 @@ pub struct AccessKey {
     pub secret: Sensitive<String>,
 }
 
-/// The wire form inside the keyring; never logged, never leaves this module.
+/// Everything secret a profile has: its AccessKey and, for STS token profiles, the
+/// security token that goes with it.
+#[derive(Debug, Clone)]
+pub struct KeyringSecret {
+    pub key: AccessKey,
+    pub security_token: Option<Sensitive<String>>,
+}
+
+impl From<AccessKey> for KeyringSecret {
+    fn from(key: AccessKey) -> Self {
+        Self {
+            key,
+            security_token: None,
+        }
+    }
+}
+
+/// The wire form inside the keyring; never logged, never leaves this module. Entries
+/// written before tokens existed have no `security_token` and read as plain AccessKeys.
 #[derive(Serialize, Deserialize)]
 struct Stored {
     access_key_id: String,
     access_key_secret: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    security_token: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -110,9 +131,19 @@ impl KeyringStore {
     }
 
     pub fn save(&self, profile: &str, key: &AccessKey) -> Result<(), CredentialsError> {
+        self.save_secret(profile, &KeyringSecret::from(key.clone()))
+    }
+
+    /// Saves every secret part of a profile in one entry, replacing what was there.
+    pub fn save_secret(
+        &self,
+        profile: &str,
+        secret: &KeyringSecret,
+    ) -> Result<(), CredentialsError> {
         let stored = Stored {
-            access_key_id: key.id.clone(),
-            access_key_secret: key.secret.expose().clone(),
+            access_key_id: secret.key.id.clone(),
+            access_key_secret: secret.key.secret.expose().clone(),
+            security_token: secret.security_token.as_ref().map(|t| t.expose().clone()),
         };
         let json = serde_json::to_string(&stored).map_err(|e| CredentialsError::Keyring {
             message: e.to_string(),
@@ -124,6 +155,11 @@ impl KeyringStore {
 
     /// `None` when the profile has no entry.
     pub fn load(&self, profile: &str) -> Result<Option<AccessKey>, CredentialsError> {
+        Ok(self.load_secret(profile)?.map(|s| s.key))
+    }
+
+    /// The AccessKey and security token of a profile; `None` when it has no entry.
+    pub fn load_secret(&self, profile: &str) -> Result<Option<KeyringSecret>, CredentialsError> {
         match self.entry(profile)?.get_password() {
             Ok(json) => {
                 let s: Stored =
@@ -132,9 +168,12 @@ impl KeyringStore {
                             "the entry for profile '{profile}' is not an AppSnap AccessKey"
                         ),
                     })?;
-                Ok(Some(AccessKey {
-                    id: s.access_key_id,
-                    secret: Sensitive::new(s.access_key_secret),
+                Ok(Some(KeyringSecret {
+                    key: AccessKey {
+                        id: s.access_key_id,
+                        secret: Sensitive::new(s.access_key_secret),
+                    },
+                    security_token: s.security_token.map(Sensitive::new),
                 }))
             }
             Err(keyring::Error::NoEntry) => Ok(None),
@@ -172,6 +211,24 @@ mod tests {
     use keyring::credential::CredentialPersistence;
 
     use super::*;
+
+    #[test]
+    fn entries_without_a_token_read_as_plain_access_keys() {
+        // The form written before STS token profiles existed.
+        let old: Stored =
+            serde_json::from_str(r#"{"access_key_id":"LTAIold","access_key_secret":"s"}"#).unwrap();
+        assert_eq!(old.security_token, None);
+        let plain = Stored {
+            access_key_id: "LTAIx".into(),
+            access_key_secret: "s".into(),
+            security_token: None,
+        };
+        assert_eq!(
+            serde_json::to_string(&plain).unwrap(),
+            r#"{"access_key_id":"LTAIx","access_key_secret":"s"}"#,
+            "a plain key is written exactly as before"
+        );
+    }
 
     #[test]
     fn the_backend_keeps_keys_until_they_are_deleted() {

@@ -22,12 +22,14 @@ use crate::error::AcsError;
 use crate::Sensitive;
 
 pub use chain::{default_chain, ChainOptions, CredentialsChain};
-pub use cli_config::AliyunCliProvider;
+pub use cli_config::{
+    cli_config_path, read_cli_config, AliyunCliProvider, CliConfig, CliConfigProfile,
+};
 pub use env::Env;
 pub use environment::EnvironmentProvider;
 pub use ini_file::IniFileProvider;
-pub use keyring_profile::KeyringProfileProvider;
-pub use keyring_store::{AccessKey, KeyringStore};
+pub use keyring_profile::{KeyringProfileProvider, KeyringRoleArnProvider};
+pub use keyring_store::{AccessKey, KeyringSecret, KeyringStore};
 pub use ram_role_arn::{AssumeRoleCaller, AssumeRoleParams, RamRoleArnProvider};
 
 /// One set of credentials. The secret and token print as `***`.

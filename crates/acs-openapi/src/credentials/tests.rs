@@ -357,3 +357,56 @@ async fn a_missing_named_profile_is_an_error_not_the_environment() {
     assert!(text.contains("no profile [prod]"), "{text}");
     assert!(!text.contains("environment"), "{text}");
 }
+
+#[test]
+fn cli_config_lists_every_profile_with_its_secrets_hidden() {
+    let home = TempHome::new();
+    home.write(".aliyun/config.json", CLI_CONFIG);
+    let config = read_cli_config(&home.env(&[])).unwrap();
+    assert_eq!(config.path, home.0.join(".aliyun/config.json"));
+    assert_eq!(config.current.as_deref(), Some("work"));
+    let names: Vec<_> = config.profiles.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["default", "work", "sts", "role", "ecs", "broken"]);
+    let default = &config.profiles[0];
+    assert_eq!(
+        (default.mode.as_str(), default.region_id.as_deref()),
+        ("AK", Some("cn-hangzhou"))
+    );
+    assert_eq!(
+        default.access_key_secret.as_ref().unwrap().expose(),
+        "sk-default"
+    );
+    let sts = &config.profiles[2];
+    assert_eq!(sts.mode, "StsToken");
+    assert_eq!(sts.sts_token.as_ref().unwrap().expose(), "tok");
+    let role = &config.profiles[3];
+    assert_eq!(role.ram_role_arn.as_deref(), Some("acs:ram::123:role/r"));
+    assert_eq!(role.ram_session_name.as_deref(), Some("s"));
+    assert_eq!(role.expired_seconds, Some(900));
+    assert_eq!(config.profiles[5].access_key_secret, None);
+    let printed = format!("{config:?}");
+    // Quoted: the bare fixture token "tok" is also part of the field name `sts_token`.
+    for secret in ["sk-default", "sk-work", "tok", "src-secret"] {
+        let quoted = format!("\"{secret}\"");
+        assert!(!printed.contains(&quoted), "{secret} printed: {printed}");
+    }
+}
+
+#[test]
+fn cli_config_listing_follows_the_path_override_and_reports_a_missing_or_bad_file() {
+    let home = TempHome::new();
+    let missing = read_cli_config(&home.env(&[])).unwrap_err();
+    assert!(
+        matches!(missing, CredentialsError::NotFound(_)),
+        "{missing}"
+    );
+    home.write("elsewhere.json", "{not json");
+    let path = home.0.join("elsewhere.json");
+    let err = read_cli_config(&home.env(&[("ALIBABA_CLOUD_CONFIG_FILE", path.to_str().unwrap())]))
+        .unwrap_err();
+    assert!(
+        matches!(err, CredentialsError::InvalidConfiguration { .. }),
+        "{err}"
+    );
+    assert!(err.to_string().contains("elsewhere.json"), "{err}");
+}

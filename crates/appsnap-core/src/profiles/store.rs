@@ -99,6 +99,19 @@ impl ProfileStore {
         self.save(profiles)
     }
 
+    /// Replaces the settings of the profile with the same name; the old ones, or
+    /// `NotFound` when there is no such profile.
+    pub fn replace(&self, profile: Profile) -> Result<Profile, ProfileError> {
+        profile.validate()?;
+        let mut profiles = self.load()?;
+        let Some(slot) = profiles.iter_mut().find(|p| p.name == profile.name) else {
+            return Err(ProfileError::NotFound(profile.name));
+        };
+        let old = std::mem::replace(slot, profile);
+        self.save(profiles)?;
+        Ok(old)
+    }
+
     /// Removes a profile's settings; what was removed, if anything.
     pub fn remove(&self, name: &str) -> Result<Option<Profile>, ProfileError> {
         let mut profiles = self.load()?;
@@ -140,17 +153,21 @@ impl ProfileStore {
 /// Writes a temporary file beside `path`, flushes it to disk, then renames it over
 /// `path`: readers see the old file or the new one, never a part. On any failure the
 /// temporary file is removed (tempfile deletes it on drop) and `path` is untouched.
-fn write_atomic(
+pub(super) fn write_atomic(
     path: &Path,
     bytes: &[u8],
     before_rename: impl FnOnce(&Path) -> io::Result<()>,
 ) -> io::Result<()> {
     let dir = path
         .parent()
-        .ok_or_else(|| io::Error::other("the profiles file has no directory"))?;
+        .ok_or_else(|| io::Error::other("the file has no directory"))?;
     fs::create_dir_all(dir)?;
+    let prefix = format!(
+        ".{}.",
+        path.file_name().unwrap_or_default().to_string_lossy()
+    );
     let mut tmp = tempfile::Builder::new()
-        .prefix(".profiles.json.")
+        .prefix(&prefix)
         .suffix(".tmp")
         .tempfile_in(dir)?;
     tmp.write_all(bytes)?;

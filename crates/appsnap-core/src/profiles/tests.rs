@@ -12,6 +12,7 @@ fn temp_store() -> (tempfile::TempDir, ProfileStore) {
 fn full(name: &str) -> Profile {
     Profile {
         name: name.into(),
+        kind: ProfileKind::AccessKey,
         region: Some("cn-shanghai".into()),
         signature: ProfileSignature::V1,
         endpoint: Some("http://127.0.0.1:41234".into()),
