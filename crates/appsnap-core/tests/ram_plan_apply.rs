@@ -298,3 +298,36 @@ async fn a_cancelled_apply_stops_between_steps_and_the_next_plan_resumes() {
     );
     sb.running.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_instance_or_one_in_another_region_is_refused_before_any_write() {
+    let sb = Sandbox::start().await;
+    let admin = sb.client("admin");
+    let mysql = sb.instance("app-centos79-mysql");
+    let mut o = options(&sb, &["app-centos79-mysql"]);
+    o.instances.push(appsnap_core::ram::InstanceRef {
+        instance_id: "i-doesnotexist0000000".into(),
+        region_id: mysql.region_id.clone(),
+    });
+    // A real instance of cn-shanghai, asked for in cn-beijing.
+    let elsewhere = sb.instance("other-role-alinux3");
+    o.instances.push(appsnap_core::ram::InstanceRef {
+        instance_id: elsewhere.instance_id.clone(),
+        region_id: "cn-beijing".into(),
+    });
+    let before = sb.calls().await;
+    let err = plan(&admin, &o).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::NotFound);
+    assert_eq!(
+        err.message,
+        format!(
+            "no such instance: {} in cn-beijing, i-doesnotexist0000000 in {} (check the instance ID and its region)",
+            elsewhere.instance_id, mysql.region_id
+        )
+    );
+    let err = apply(&admin, &o, &tuning(), &Reporter::silent())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::NotFound);
+    assert_eq!(Sandbox::writes_between(&before, &sb.calls().await), 0);
+}

@@ -13,7 +13,8 @@ use super::types::{
     Blocker, CloudAction, ConflictChoice, InstancePlan, InstanceRef, InstanceResolution, PlanStep,
     RamOptions, StepKind, StepState,
 };
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
+use acs_openapi::actions::ecs_instances::DescribeInstancesRequest;
 
 /// The action's documented maximum of ids per call.
 const IDS_PER_CALL: usize = 50;
@@ -27,6 +28,7 @@ pub(super) async fn instance_steps(
     o: &RamOptions,
     role_state: StepState,
 ) -> Result<(Vec<PlanStep>, Vec<InstancePlan>), AppError> {
+    refuse_unknown(client, &o.instances).await?;
     let current = current_roles(client, &o.instances).await?;
     let mut extended: HashMap<String, bool> = HashMap::new();
     let (mut steps, mut summary) = (Vec::new(), Vec::new());
@@ -160,6 +162,58 @@ pub(super) fn resolution_word(r: InstanceResolution) -> &'static str {
         InstanceResolution::Extend => "extend",
         InstanceResolution::Replace => "replace",
         InstanceResolution::Skip => "skip",
+    }
+}
+
+/// DescribeInstances takes at most this many ids per call.
+const DESCRIBE_IDS_PER_CALL: usize = 100;
+
+/// DescribeInstanceRamRole leaves out ids it does not know, so an instance id with a typo
+/// or in another region would plan as `todo` and fail only at apply: look them up first.
+/// A caller who may not list instances gets the plan without this check.
+async fn refuse_unknown(client: &Client, instances: &[InstanceRef]) -> Result<(), AppError> {
+    let mut by_region: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for i in instances {
+        by_region
+            .entry(i.region_id.as_str())
+            .or_default()
+            .push(i.instance_id.clone());
+    }
+    let mut unknown = Vec::new();
+    for (region, ids) in by_region {
+        for chunk in ids.chunks(DESCRIBE_IDS_PER_CALL) {
+            let request = DescribeInstancesRequest {
+                instance_ids: chunk.to_vec(),
+                max_results: Some(DESCRIBE_IDS_PER_CALL as u32),
+                ..Default::default()
+            };
+            let found = match client
+                .describe_instances_stream(region, request)
+                .try_collect::<Vec<_>>()
+                .await
+            {
+                Ok(found) => found,
+                Err(e) if e.kind() == ErrorKind::PermissionDenied => continue,
+                Err(e) => return Err(e.into()),
+            };
+            unknown.extend(
+                chunk
+                    .iter()
+                    .filter(|id| !found.iter().any(|f| &f.instance_id == *id))
+                    .map(|id| format!("{id} in {region}")),
+            );
+        }
+    }
+    if unknown.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::new(
+            ErrorCode::NotFound,
+            format!(
+                "no such instance: {} (check the instance ID and its region)",
+                unknown.join(", ")
+            ),
+        ))
     }
 }
 
