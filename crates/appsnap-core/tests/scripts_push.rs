@@ -151,7 +151,9 @@ async fn a_push_fixes_app_centos79_mysql_and_is_verified_and_recorded() {
     store.record_push("demo", &report, 1_000).unwrap();
     drop(store);
     let mut store = FleetStore::open(dir.path()).unwrap();
-    let rows = store.pushed_scripts("demo", &[id.clone()]).unwrap();
+    let rows = store
+        .pushed_scripts("demo", std::slice::from_ref(&id))
+        .unwrap();
     assert_eq!(rows.len(), 2);
     let pre = rows.iter().find(|r| r.role == ScriptRole::Freeze).unwrap();
     assert_eq!(pre.sha256, sha256_hex(freeze.as_bytes()));
