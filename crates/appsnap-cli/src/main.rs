@@ -8,6 +8,7 @@ mod profile_cmd;
 mod ram_cmd;
 mod report;
 mod sandbox_cmd;
+mod scripts_cmd;
 
 use std::process::ExitCode;
 
@@ -47,6 +48,9 @@ enum Command {
     /// The local sandbox cloud: serve it, or print its demo keys.
     #[command(subcommand)]
     Sandbox(sandbox_cmd::SandboxCommand),
+    /// Freeze/thaw scripts: the templates, validation, push to instances, test run.
+    #[command(subcommand)]
+    Scripts(scripts_cmd::ScriptsCommand),
 }
 
 fn main() -> ExitCode {
@@ -65,6 +69,7 @@ fn main() -> ExitCode {
             Command::Regions => cloud_cmd::regions(&cli.global).await,
             Command::Instances(args) => instances_cmd::run(&cli.global, &args).await,
             Command::Ram(cmd) => ram_cmd::run(cmd, &cli.global).await,
+            Command::Scripts(cmd) => scripts_cmd::run(cmd, &cli.global).await,
             Command::Sandbox(cmd) => sandbox_cmd::run(cmd.with_output(cli.global.output)).await,
             // Local work on a file and the OS keyring; nothing else runs meanwhile.
             Command::Profile(cmd) => profile_cmd::run(cmd, &cli.global),

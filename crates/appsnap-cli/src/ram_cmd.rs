@@ -242,7 +242,10 @@ fn options(
 }
 
 /// `REGION:ID`, or `ID` in `default_region`.
-fn instance_ref(spec: &str, default_region: Option<&str>) -> Result<InstanceRef, AppError> {
+pub(crate) fn instance_ref(
+    spec: &str,
+    default_region: Option<&str>,
+) -> Result<InstanceRef, AppError> {
     let (region, id) = match spec.split_once(':') {
         Some((r, id)) => (r, id),
         None => match default_region {

@@ -43,7 +43,7 @@ fn a_version_1_file_is_migrated_and_keeps_its_inventory() {
     assert!(!back.inventory.is_complete());
     drop(store);
     assert_eq!(user_version(&path), SCHEMA_VERSION);
-    assert_eq!(SCHEMA_VERSION, 2);
+    assert_eq!(SCHEMA_VERSION, 3);
     let complete: bool = Connection::open(&path)
         .unwrap()
         .query_row(
@@ -71,7 +71,7 @@ fn a_file_from_a_newer_appsnap_is_refused_and_left_as_it_is() {
     assert_eq!(err.code, ErrorCode::Conflict);
     assert!(
         err.message
-            .contains("newer AppSnap (schema 99; this one reads up to 2)"),
+            .contains("newer AppSnap (schema 99; this one reads up to 3)"),
         "{}",
         err.message
     );
@@ -133,4 +133,66 @@ fn profiles_are_kept_apart_and_a_save_replaces_the_last_one() {
         inv("cn-beijing")
     );
     assert_eq!(store.load("c", 3).unwrap(), None);
+}
+
+#[test]
+fn a_version_2_file_gains_the_pushed_scripts_table_and_keeps_its_inventory() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(DB_FILE);
+    {
+        // Exactly what schemas 1 and 2 made.
+        let c = Connection::open(&path).unwrap();
+        c.execute_batch(
+            "CREATE TABLE inventory_snapshot (profile TEXT PRIMARY KEY NOT NULL,
+               taken_at_ms INTEGER NOT NULL, document TEXT NOT NULL,
+               complete INTEGER NOT NULL DEFAULT 1);
+             PRAGMA user_version = 2;",
+        )
+        .unwrap();
+        c.execute(
+            "INSERT INTO inventory_snapshot VALUES ('work', 1000, ?1, 0)",
+            [V1_DOCUMENT],
+        )
+        .unwrap();
+    }
+    let mut store = FleetStore::open(dir.path()).unwrap();
+    assert_eq!(
+        store
+            .load("work", 2_000)
+            .unwrap()
+            .unwrap()
+            .inventory
+            .regions,
+        ["cn-beijing"]
+    );
+    assert!(store.pushed_scripts("work", &[]).unwrap().is_empty());
+    drop(store);
+    assert_eq!(user_version(&path), 3);
+    let columns: Vec<String> = Connection::open(&path)
+        .unwrap()
+        .prepare("SELECT name FROM pragma_table_info('scripts_pushed')")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        columns,
+        [
+            "profile",
+            "instance_id",
+            "region_id",
+            "path",
+            "role",
+            "sha256",
+            "size",
+            "mode",
+            "owner",
+            "file_group",
+            "source",
+            "invoke_id",
+            "verified",
+            "pushed_at_ms"
+        ]
+    );
 }

@@ -4,4 +4,8 @@ export type FileStat = { owner: string, group: string,
 /**
  * Octal, e.g. `0700`.
  */
-mode: string, size: number, crlf: boolean, };
+mode: string, size: number, crlf: boolean, 
+/**
+ * Lowercase hex SHA-256 of the bytes (`file.sha256=`); absent from older probes.
+ */
+sha256?: string, };

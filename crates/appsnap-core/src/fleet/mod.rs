@@ -22,6 +22,8 @@ pub use checks::{ESSD_FAMILY, SCRIPT_PATHS};
 pub use inventory::{inventory, AGENT_BATCH, ROLE_BATCH};
 pub use predict::{assess, predict, APPLICATION, BLOCKING};
 pub use probe::{deep_check, ProbeTuning, PROBE_BATCH};
+pub(crate) use probe::{FINAL as FINAL_STATES, LINUX_PROBE};
 pub use probe_output::parse_probe;
+pub(crate) use store::db_error as store_error;
 pub use store::{data_dir, now_ms, FleetStore, DB_FILE, SCHEMA_VERSION};
 pub use types::*;

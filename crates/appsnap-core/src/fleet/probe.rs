@@ -25,7 +25,7 @@ pub const WINDOWS_PROBE: &str = include_str!("scripts/probe.ps1");
 /// RunCommand `InstanceId.N`: 1–100 (§3.6, §7.2).
 pub const PROBE_BATCH: usize = 100;
 /// Per-instance states after which nothing changes (§3.10).
-const FINAL: [&str; 8] = [
+pub(crate) const FINAL: [&str; 8] = [
     "Success",
     "Failed",
     "Error",

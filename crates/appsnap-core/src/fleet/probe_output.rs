@@ -37,6 +37,7 @@ pub fn parse_probe(output: &str) -> Result<GuestFacts, String> {
                 device: fields.get(2).copied().unwrap_or("").to_owned(),
             }),
             "file" if fields.len() >= 2 => files.push(file(&fields)?),
+            "file.sha256" if fields.len() >= 2 => sha256(&mut files, fields[0], fields[1])?,
             "plugin" => {
                 plugin = fields
                     .get(1)
@@ -81,11 +82,29 @@ fn file(f: &[&str]) -> Result<FileFact, String> {
                     "crlf" => true,
                     other => return Err(format!("file {path}: line endings '{other}'")),
                 },
+                sha256: None,
             }),
             path,
         }),
         other => Err(format!("file {path}: '{other}' with {} fields", f.len())),
     }
+}
+
+/// `file.sha256=path|hex` follows its path's `file=` line; a hash for a path reported
+/// missing (or not at all) means the output is not what the probe prints.
+fn sha256(files: &mut [FileFact], path: &str, hex: &str) -> Result<(), String> {
+    let hex = hex.trim();
+    if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(format!("file {path}: SHA-256 '{hex}' is not 64 hex digits"));
+    }
+    let stat = files
+        .iter_mut()
+        .rev()
+        .find(|f| f.path == path)
+        .and_then(|f| f.stat.as_mut())
+        .ok_or_else(|| format!("file {path}: a SHA-256 without a present file line"))?;
+    stat.sha256 = Some(hex.to_ascii_lowercase());
+    Ok(())
 }
 
 #[cfg(test)]
@@ -122,7 +141,8 @@ mod tests {
                 group: "root".into(),
                 mode: "0700".into(),
                 size: 58,
-                crlf: true
+                crlf: true,
+                sha256: None,
             })
         );
         assert_eq!(files[1].stat, None);
@@ -134,6 +154,33 @@ mod tests {
                 failed: true
             }]
         );
+    }
+
+    #[test]
+    fn a_sha256_line_joins_its_file_and_old_outputs_have_none() {
+        let hex = "9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08";
+        let out = format!(
+            "APPSNAP-PROBE/1\nfile=/tmp/prescript.sh|present|root|root|0700|4|lf\n\
+             file.sha256=/tmp/prescript.sh|{hex}\nfile=/tmp/postscript.sh|missing\nEND\n"
+        );
+        let GuestFacts::Probed { files, .. } = parse_probe(&out).unwrap() else {
+            panic!("probed")
+        };
+        assert_eq!(
+            files[0].stat.as_ref().unwrap().sha256.as_deref(),
+            Some(hex.to_ascii_lowercase().as_str())
+        );
+        assert_eq!(files[1].stat, None);
+        let bad = "APPSNAP-PROBE/1\nfile=/tmp/postscript.sh|missing\n\
+                   file.sha256=/tmp/postscript.sh|9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\nEND\n";
+        assert_eq!(
+            parse_probe(bad).unwrap_err(),
+            "file /tmp/postscript.sh: a SHA-256 without a present file line"
+        );
+        let short = "APPSNAP-PROBE/1\nfile=/tmp/a|present|root|root|0700|4|lf\nfile.sha256=/tmp/a|abc\nEND\n";
+        assert!(parse_probe(short)
+            .unwrap_err()
+            .contains("not 64 hex digits"));
     }
 
     #[test]

@@ -29,6 +29,26 @@ const MIGRATIONS: &[&str] = &[
     "ALTER TABLE inventory_snapshot ADD COLUMN complete INTEGER NOT NULL DEFAULT 1;
      UPDATE inventory_snapshot
         SET complete = (json_array_length(json_extract(document, '$.missing')) = 0);",
+    // 3: the freeze/thaw scripts pushed to each instance, for verification and drift
+    // checks (scripts/records.rs). Scripts hold no secrets by design; only hashes and
+    // file facts are kept, never the content.
+    "CREATE TABLE scripts_pushed (
+         profile TEXT NOT NULL,
+         instance_id TEXT NOT NULL,
+         region_id TEXT NOT NULL,
+         path TEXT NOT NULL,
+         role TEXT NOT NULL,
+         sha256 TEXT NOT NULL,
+         size INTEGER NOT NULL,
+         mode TEXT NOT NULL,
+         owner TEXT NOT NULL,
+         file_group TEXT NOT NULL,
+         source TEXT NOT NULL,
+         invoke_id TEXT NOT NULL,
+         verified INTEGER NOT NULL,
+         pushed_at_ms INTEGER NOT NULL,
+         PRIMARY KEY (profile, instance_id, path)
+     );",
 ];
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 
@@ -76,6 +96,11 @@ impl FleetStore {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// For the other tables' owners in core (scripts/records.rs).
+    pub(crate) fn connection(&mut self) -> &mut Connection {
+        &mut self.conn
     }
 
     /// Replaces the profile's stored inventory.
@@ -222,7 +247,7 @@ fn newer(path: &Path, version: u32) -> AppError {
     )
 }
 
-fn db_error(path: &Path, e: &rusqlite::Error) -> AppError {
+pub(crate) fn db_error(path: &Path, e: &rusqlite::Error) -> AppError {
     AppError::internal(format!("{}: {e}", path.display()))
 }
 

@@ -146,6 +146,10 @@ pub struct FileStat {
     #[ts(type = "number")]
     pub size: u64,
     pub crlf: bool,
+    /// Lowercase hex SHA-256 of the bytes (`file.sha256=`); absent from older probes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub sha256: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -149,3 +149,42 @@ listed_enum! {
         WatchdogTooShort,
     }
 }
+
+listed_enum! {
+    /// Which script of the pair: the freeze script (the plugin's prescript) or the thaw
+    /// script (its postscript).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+    #[ts(export)]
+    pub enum ScriptRole {
+        Freeze,
+        Thaw,
+    }
+}
+
+/// Progress of a push, a read-back, a drift check or a test run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+#[ts(export)]
+pub enum ScriptsEvent {
+    /// One SendFile call left for these instances of a region.
+    #[serde(rename_all = "camelCase")]
+    FileSent {
+        region_id: String,
+        role: ScriptRole,
+        invoke_id: String,
+        instances: u32,
+    },
+    /// SendFile's final per-instance status (`Success`, `Failed`, `Aborted`, …).
+    #[serde(rename_all = "camelCase")]
+    FileDone {
+        instance_id: String,
+        role: ScriptRole,
+        status: String,
+    },
+    /// The read-back of an instance's scripts matched what was sent, or not.
+    #[serde(rename_all = "camelCase")]
+    Verified { instance_id: String, verified: bool },
+    /// The read-only probe or the test run went to the instances of a region.
+    #[serde(rename_all = "camelCase")]
+    GuestScriptSent { region_id: String, instances: u32 },
+}

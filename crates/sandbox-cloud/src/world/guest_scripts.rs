@@ -2,6 +2,8 @@
 //! documented guest scripts by their version header line (GUEST_SCRIPTS.md) and the
 //! app-snapshot-plugin call; anything else exits 127 with an explanation.
 
+use sha2::{Digest, Sha256};
+
 use crate::clock::SimTime;
 use crate::world::model::guest::{Guest, PLUGIN_VERSION};
 use crate::world::model::instance::Instance;
@@ -80,26 +82,7 @@ fn inventory(inst: &Instance, script: &str) -> String {
     for m in &g.mounts {
         out += &format!("mount={}|{}|{}\n", m.mount_point, m.fs_type, m.device);
     }
-    let mut paths: Vec<String> = match g.os_type {
-        OsType::Linux => vec!["/tmp/prescript.sh".into(), "/tmp/postscript.sh".into()],
-        OsType::Windows => vec![],
-    };
-    paths.extend(assignments(script, "STAT").into_iter().map(String::from));
-    for p in paths {
-        match g.files.get(&p) {
-            Some(f) => {
-                out += &format!(
-                    "file={p}|present|{}|{}|{:04o}|{}|{}\n",
-                    f.owner,
-                    f.group,
-                    f.mode,
-                    f.content.len(),
-                    if f.has_crlf() { "crlf" } else { "lf" }
-                )
-            }
-            None => out += &format!("file={p}|missing\n"),
-        }
-    }
+    out += &files_of(g, script);
     out += &format!("agent=installed|{}\n", inst.agent.version);
     out += &format!(
         "plugin=app-snapshot-plugin|{}\n",
@@ -125,6 +108,38 @@ fn inventory(inst: &Instance, script: &str) -> String {
         }
     }
     out += "END\n";
+    out
+}
+
+/// The `file=` lines (and `file.sha256=` for each present file): the scripts the plugin
+/// runs on Linux, then every `STAT=` path of the script.
+fn files_of(g: &Guest, script: &str) -> String {
+    let mut out = String::new();
+    let mut paths: Vec<String> = match g.os_type {
+        OsType::Linux => vec!["/tmp/prescript.sh".into(), "/tmp/postscript.sh".into()],
+        OsType::Windows => vec![],
+    };
+    paths.extend(assignments(script, "STAT").into_iter().map(String::from));
+    for p in paths {
+        match g.files.get(&p) {
+            Some(f) => {
+                out += &format!(
+                    "file={p}|present|{}|{}|{:04o}|{}|{}\n",
+                    f.owner,
+                    f.group,
+                    f.mode,
+                    f.content.len(),
+                    if f.has_crlf() { "crlf" } else { "lf" }
+                );
+                // A key of its own, so parsers that read `file=` lines are unaffected.
+                out += &format!(
+                    "file.sha256={p}|{}\n",
+                    hex::encode(Sha256::digest(&f.content))
+                );
+            }
+            None => out += &format!("file={p}|missing\n"),
+        }
+    }
     out
 }
 
@@ -168,5 +183,25 @@ mod tests {
             Some("inventory-probe/1")
         );
         assert_eq!(header("echo hi"), None);
+    }
+
+    #[test]
+    fn the_probe_reports_each_present_file_s_sha256_on_a_key_of_its_own() {
+        let mut g = Guest::new(OsType::Linux, vec![]);
+        g.write_file(
+            "/tmp/prescript.sh",
+            b"abc".to_vec(),
+            "root",
+            "root",
+            0o700,
+            0,
+        );
+        let out = files_of(&g, "");
+        assert_eq!(
+            out,
+            "file=/tmp/prescript.sh|present|root|root|0700|3|lf\n\
+             file.sha256=/tmp/prescript.sh|ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\n\
+             file=/tmp/postscript.sh|missing\n"
+        );
     }
 }

@@ -19,6 +19,10 @@ for f in /tmp/prescript.sh /tmp/postscript.sh; do
     set -- $(stat -c '%U %G %a %s' "$f")
     if grep -q "$(printf '\r')" "$f"; then eol=crlf; else eol=lf; fi
     echo "file=$f|present|$1|$2|$(printf '%04d' "$3")|$4|$eol"
+    # A key of its own (added in version 1), so older parsers skip it.
+    if command -v sha256sum >/dev/null 2>&1; then
+      echo "file.sha256=$f|$(sha256sum "$f" | cut -d ' ' -f 1)"
+    fi
   else
     echo "file=$f|missing"
   fi
