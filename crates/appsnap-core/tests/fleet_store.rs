@@ -43,7 +43,7 @@ fn a_version_1_file_is_migrated_and_keeps_its_inventory() {
     assert!(!back.inventory.is_complete());
     drop(store);
     assert_eq!(user_version(&path), SCHEMA_VERSION);
-    assert_eq!(SCHEMA_VERSION, 2);
+    assert_eq!(SCHEMA_VERSION, 3);
     let complete: bool = Connection::open(&path)
         .unwrap()
         .query_row(

@@ -29,6 +29,8 @@ const MIGRATIONS: &[&str] = &[
     "ALTER TABLE inventory_snapshot ADD COLUMN complete INTEGER NOT NULL DEFAULT 1;
      UPDATE inventory_snapshot
         SET complete = (json_array_length(json_extract(document, '$.missing')) = 0);",
+    // 3: snapshot job history (jobs/history.rs).
+    crate::jobs::HISTORY_MIGRATION,
 ];
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 
@@ -76,6 +78,11 @@ impl FleetStore {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The migrated connection, for the other tables of the same file (job history).
+    pub(crate) fn into_connection(self) -> Connection {
+        self.conn
     }
 
     /// Replaces the profile's stored inventory.
