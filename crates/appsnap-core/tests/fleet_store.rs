@@ -71,7 +71,7 @@ fn a_file_from_a_newer_appsnap_is_refused_and_left_as_it_is() {
     assert_eq!(err.code, ErrorCode::Conflict);
     assert!(
         err.message
-            .contains("newer AppSnap (schema 99; this one reads up to 2)"),
+            .contains("newer AppSnap (schema 99; this one reads up to 3)"),
         "{}",
         err.message
     );

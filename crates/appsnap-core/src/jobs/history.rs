@@ -43,6 +43,9 @@ pub const MIGRATION: &str = "
         PRIMARY KEY (job_id, instance_id, attempt)
     );";
 
+/// An invocation as recorded: (instance, attempt, ClientToken, invoke id once accepted).
+pub type SentInvocation = (String, u32, String, Option<String>);
+
 /// A job's header as stored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredJob {
@@ -228,10 +231,7 @@ impl JobStore {
     }
 
     /// Every invocation sent for a job: (instance, attempt, token, invoke id).
-    pub fn invocations(
-        &self,
-        job_id: &str,
-    ) -> Result<Vec<(String, u32, String, Option<String>)>, AppError> {
+    pub fn invocations(&self, job_id: &str) -> Result<Vec<SentInvocation>, AppError> {
         self.with(|c| {
             let mut st = c.prepare(
                 "SELECT instance_id, attempt, client_token, invoke_id FROM job_invocation

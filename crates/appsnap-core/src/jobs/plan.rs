@@ -56,15 +56,12 @@ pub async fn plan(
             a.instance.region_id.clone(),
             a.instance.os_type.to_ascii_lowercase(),
         );
-        if !triggers.contains_key(&key) {
-            let t = discover(client, &key.0, &key.1, pattern).await?;
-            triggers.insert(key, t);
+        if let std::collections::btree_map::Entry::Vacant(slot) = triggers.entry(key) {
+            let (region, os) = slot.key().clone();
+            slot.insert(discover(client, &region, &os, pattern).await?);
         }
     }
-    let name = options
-        .name
-        .clone()
-        .unwrap_or_else(|| super::plan::default_name(job_id));
+    let name = options.name.clone().unwrap_or_else(|| default_name(job_id));
     let mut runs = Vec::new();
     for a in instances {
         let i = &a.instance;
@@ -84,7 +81,7 @@ pub async fn plan(
                 os_type: i.os_type.clone(),
                 trigger,
                 parameters,
-                preflight: preflight_findings(a),
+                preflight: preflight_findings(a, options),
                 predicted: a.prediction.consistency,
                 warnings: freeze_warning(a, options),
             }),
@@ -168,7 +165,7 @@ fn own_excluded(a: &Assessed, options: &SnapshotOptions) -> Vec<String> {
 }
 
 /// The prediction and each check that keeps it below application-consistent.
-fn preflight_findings(a: &Assessed) -> Vec<Finding> {
+fn preflight_findings(a: &Assessed, options: &SnapshotOptions) -> Vec<Finding> {
     let mut out = vec![Finding {
         source: FindingSource::Preflight,
         finding: format!(
@@ -184,6 +181,16 @@ fn preflight_findings(a: &Assessed) -> Vec<Finding> {
             }
         ),
     }];
+    let windows = a.instance.os_type.eq_ignore_ascii_case("windows");
+    let off = match (windows, options.include_writers, options.fs_freeze) {
+        (true, false, _) => Some("include writers is off: VSS runs without application writers, so at most file-system-consistent"),
+        (false, _, false) => Some("fs freeze/thaw is off: no freeze and no scripts, so the snapshots are not tagged consistent"),
+        _ => None,
+    };
+    out.extend(off.map(|f| Finding {
+        source: FindingSource::Preflight,
+        finding: f.to_owned(),
+    }));
     out.extend(
         a.checks
             .iter()
