@@ -9,6 +9,7 @@ mod ram_cmd;
 mod report;
 mod sandbox_cmd;
 mod scripts_cmd;
+mod snapshot_cmd;
 
 use std::process::ExitCode;
 
@@ -45,6 +46,12 @@ enum Command {
     /// attached, and the role on each chosen instance.
     #[command(subcommand)]
     Ram(ram_cmd::RamCommand),
+    /// App-consistent snapshot jobs: create (seed steps 2 and 3), retry the failed ones.
+    #[command(subcommand)]
+    Snapshot(snapshot_cmd::SnapshotCommand),
+    /// Snapshot job history: resume unfinished jobs.
+    #[command(subcommand)]
+    Jobs(snapshot_cmd::JobsCommand),
     /// The local sandbox cloud: serve it, or print its demo keys.
     #[command(subcommand)]
     Sandbox(sandbox_cmd::SandboxCommand),
@@ -70,6 +77,8 @@ fn main() -> ExitCode {
             Command::Instances(args) => instances_cmd::run(&cli.global, &args).await,
             Command::Ram(cmd) => ram_cmd::run(cmd, &cli.global).await,
             Command::Scripts(cmd) => scripts_cmd::run(cmd, &cli.global).await,
+            Command::Snapshot(cmd) => snapshot_cmd::snapshot(cmd, &cli.global).await,
+            Command::Jobs(cmd) => snapshot_cmd::jobs_cmd(cmd, &cli.global).await,
             Command::Sandbox(cmd) => sandbox_cmd::run(cmd.with_output(cli.global.output)).await,
             // Local work on a file and the OS keyring; nothing else runs meanwhile.
             Command::Profile(cmd) => profile_cmd::run(cmd, &cli.global),

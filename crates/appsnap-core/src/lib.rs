@@ -6,6 +6,7 @@ pub mod error;
 pub mod fleet;
 pub mod hint;
 pub mod inventory;
+pub mod jobs;
 pub mod profiles;
 pub mod progress;
 pub mod ram;

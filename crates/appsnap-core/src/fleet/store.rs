@@ -49,6 +49,8 @@ const MIGRATIONS: &[&str] = &[
          pushed_at_ms INTEGER NOT NULL,
          PRIMARY KEY (profile, instance_id, path)
      );",
+    // 4: snapshot job history (jobs/history.rs).
+    crate::jobs::HISTORY_MIGRATION,
 ];
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 
@@ -101,6 +103,11 @@ impl FleetStore {
     /// For the other tables' owners in core (scripts/records.rs).
     pub(crate) fn connection(&mut self) -> &mut Connection {
         &mut self.conn
+    }
+
+    /// The migrated connection, for the other tables of the same file (job history).
+    pub(crate) fn into_connection(self) -> Connection {
+        self.conn
     }
 
     /// Replaces the profile's stored inventory.

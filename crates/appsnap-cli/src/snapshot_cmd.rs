@@ -1,0 +1,302 @@
+//! `appsnap snapshot create|retry` and `appsnap jobs resume`: core's jobs engine, the
+//! instances found by an inventory of every region (an unknown id is refused before any
+//! snapshot call), history in appsnap.db, one line per state change on stderr, the
+//! result on stdout. Exit 0 when every instance met the mandate, 4 when some did not,
+//! 1 on error.
+
+use std::process::ExitCode;
+
+use appsnap_core::fleet::{inventory, Assessed, InventoryOptions};
+use appsnap_core::jobs::{
+    self, JobEvent, JobReport, JobStore, JobTuning, Mandate, SnapshotOptions, DEFAULT_PATTERN,
+};
+use appsnap_core::progress::{CancellationToken, Reporter};
+use appsnap_core::AppError;
+use clap::{Args, Subcommand, ValueEnum};
+
+use crate::cloud_cmd::{open_session, print_json, GlobalOptions};
+use crate::output::{table, Output};
+use crate::report::fail;
+
+/// Some instance did not meet the mandate.
+const EXIT_MANDATE: u8 = 4;
+
+#[derive(Debug, Subcommand)]
+pub enum SnapshotCommand {
+    /// Create an application-consistent snapshot group on each instance.
+    Create(CreateArgs),
+    /// Run again, in the same job, only the instances that did not meet the mandate.
+    Retry {
+        /// The job id `create` printed.
+        job: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JobsCommand {
+    /// Finish every job a stopped appsnap left unfinished, from history.
+    Resume,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum MandateArg {
+    Require,
+    Allow,
+}
+
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// An instance id; repeat for several.
+    #[arg(long = "instance", value_name = "ID", required = true, action = clap::ArgAction::Append)]
+    pub instances: Vec<String>,
+    /// Snapshot group name [default: AppSnap-<job id>].
+    #[arg(long)]
+    pub name: Option<String>,
+    #[arg(long)]
+    pub description: Option<String>,
+    #[arg(long, value_name = "N")]
+    pub retention_days: Option<u32>,
+    #[arg(long)]
+    pub instant_access: bool,
+    #[arg(long, value_name = "N", requires = "instant_access")]
+    pub instant_access_days: Option<u32>,
+    /// Windows: VSS without application writers (file-system-consistent at most).
+    #[arg(long)]
+    pub no_writers: bool,
+    /// Linux: no file-system freeze and thaw.
+    #[arg(long)]
+    pub no_fs_freeze: bool,
+    /// Freeze timeout in seconds [default: the command's, 30].
+    #[arg(long, value_name = "S")]
+    pub timeout: Option<u32>,
+    /// A disk to leave out; repeat for several.
+    #[arg(long = "exclude-disk", value_name = "ID", action = clap::ArgAction::Append)]
+    pub exclude_disks: Vec<String>,
+    #[arg(long, value_enum, default_value = "allow")]
+    pub mandate: MandateArg,
+    /// Invocations in flight per region.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub concurrency: u32,
+    /// Wait for every instance's final result (the run always finishes in this process).
+    #[arg(long)]
+    pub wait: bool,
+}
+
+pub async fn snapshot(cmd: SnapshotCommand, opts: &GlobalOptions) -> ExitCode {
+    match cmd {
+        SnapshotCommand::Create(args) => create(&args, opts).await,
+        SnapshotCommand::Retry { job } => {
+            with_store(opts, |client, store, reporter| async move {
+                jobs::retry_failed(&client, &store, &job, &JobTuning::default(), &reporter)
+                    .await
+                    .map(|r| vec![r])
+            })
+            .await
+        }
+    }
+}
+
+pub async fn jobs_cmd(cmd: JobsCommand, opts: &GlobalOptions) -> ExitCode {
+    match cmd {
+        JobsCommand::Resume => {
+            with_store(opts, |client, store, reporter| async move {
+                jobs::resume_all(&client, &store, &JobTuning::default(), &reporter).await
+            })
+            .await
+        }
+    }
+}
+
+async fn create(args: &CreateArgs, opts: &GlobalOptions) -> ExitCode {
+    let options = SnapshotOptions {
+        name: args.name.clone(),
+        description: args.description.clone(),
+        retention_days: args.retention_days,
+        instant_access: args.instant_access.then_some(true),
+        instant_access_days: args.instant_access_days,
+        include_writers: !args.no_writers,
+        fs_freeze: !args.no_fs_freeze,
+        freeze_timeout_secs: args.timeout,
+        exclude_disk_ids: args.exclude_disks.clone(),
+        mandate: match args.mandate {
+            MandateArg::Require => Mandate::Require,
+            MandateArg::Allow => Mandate::Allow,
+        },
+    };
+    // Options first: bad input is refused before any call.
+    if let Err(e) = jobs::validate(&options) {
+        return fail(&e);
+    }
+    let session = match open_session(opts) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    let store = match JobStore::in_data_dir() {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    let chosen = match find(&session.client, &args.instances).await {
+        Ok(c) => c,
+        Err(e) => return fail(&e),
+    };
+    let job_id = jobs::new_job_id();
+    let plan = match jobs::plan(
+        &session.client,
+        &job_id,
+        &chosen,
+        &options,
+        args.concurrency,
+        DEFAULT_PATTERN,
+    )
+    .await
+    {
+        Ok(p) => p,
+        Err(e) => return fail(&e),
+    };
+    if plan.experimental {
+        eprintln!("appsnap: warning: no public app-consistent command found in some region; using the in-guest plugin (experimental)");
+    }
+    for r in &plan.runs {
+        for w in &r.warnings {
+            eprintln!("appsnap: warning: {}: {w}", r.instance_id);
+        }
+    }
+    eprintln!("appsnap: job {job_id}");
+    let profile = session
+        .settings
+        .profile
+        .clone()
+        .unwrap_or_else(|| "default".into());
+    let report = jobs::run(
+        &session.client,
+        &store,
+        &profile,
+        &job_id,
+        &plan,
+        &JobTuning::default(),
+        &progress(),
+    )
+    .await;
+    finish(opts.output, report.map(|r| vec![r]))
+}
+
+/// The instances by id from an inventory of every region; unknown ids are an error.
+async fn find(client: &acs_openapi::Client, ids: &[String]) -> Result<Vec<Assessed>, AppError> {
+    let inv = inventory(client, &InventoryOptions::default(), &Reporter::silent()).await?;
+    let mut unknown = Vec::new();
+    let mut out = Vec::new();
+    for id in ids {
+        match inv.instances.iter().find(|a| &a.instance.instance_id == id) {
+            Some(a) => out.push(a.clone()),
+            None => unknown.push(id.clone()),
+        }
+    }
+    if !unknown.is_empty() {
+        return Err(AppError::invalid_input(format!(
+            "no such instance in any region: {}",
+            unknown.join(", ")
+        )));
+    }
+    Ok(out)
+}
+
+async fn with_store<F, Fut>(opts: &GlobalOptions, work: F) -> ExitCode
+where
+    F: FnOnce(acs_openapi::Client, JobStore, Reporter<JobEvent>) -> Fut,
+    Fut: std::future::Future<Output = Result<Vec<JobReport>, AppError>>,
+{
+    let session = match open_session(opts) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    let store = match JobStore::in_data_dir() {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    finish(opts.output, work(session.client, store, progress()).await)
+}
+
+fn progress() -> Reporter<JobEvent> {
+    Reporter::new(
+        |e: JobEvent| {
+            if let JobEvent::RunChanged {
+                instance_id,
+                status,
+                invoke_id,
+                ..
+            } = &e
+            {
+                eprintln!(
+                    "appsnap: {instance_id}: {}{}",
+                    status.name(),
+                    invoke_id
+                        .as_deref()
+                        .map(|i| format!(" ({i})"))
+                        .unwrap_or_default()
+                );
+            }
+        },
+        CancellationToken::new(),
+    )
+}
+
+fn finish(output: Output, reports: Result<Vec<JobReport>, AppError>) -> ExitCode {
+    let reports = match reports {
+        Ok(r) => r,
+        Err(e) => return fail(&e),
+    };
+    for report in &reports {
+        match output {
+            Output::Json => print_json(serde_json::to_value(report).expect("a report serialises")),
+            Output::Table => println!("{}", render(report)),
+        }
+    }
+    match reports.iter().all(JobReport::all_met) {
+        true => ExitCode::SUCCESS,
+        false => ExitCode::from(EXIT_MANDATE),
+    }
+}
+
+fn render(r: &JobReport) -> String {
+    let rows: Vec<Vec<String>> = r
+        .results
+        .iter()
+        .map(|x| {
+            vec![
+                x.instance_id.clone(),
+                x.region_id.clone(),
+                x.status.name().to_owned(),
+                x.consistency
+                    .map(|c| {
+                        serde_json::to_value(c)
+                            .unwrap()
+                            .as_str()
+                            .unwrap_or("")
+                            .to_owned()
+                    })
+                    .unwrap_or_default(),
+                x.snapshot_group_id.clone().unwrap_or_default(),
+                x.explanation
+                    .iter()
+                    .map(|f| f.finding.clone())
+                    .collect::<Vec<_>>()
+                    .join(" | "),
+            ]
+        })
+        .collect();
+    format!(
+        "job {}\n{}",
+        r.job_id,
+        table(
+            &[
+                "INSTANCE",
+                "REGION",
+                "STATUS",
+                "CONSISTENCY",
+                "GROUP",
+                "WHY"
+            ],
+            &rows
+        )
+    )
+}

@@ -1,0 +1,283 @@
+//! `appsnap snapshot create --wait` end to end: the real binary against the in-process
+//! sandbox's `demo` scenario (RAM set up with the ram engine), the documented JSON, exit
+//! 0 / 4 / 1, and bad input refused with nothing sent.
+
+use std::path::Path;
+use std::process::Command;
+
+use acs_openapi::actions::ecs_instances::DescribeInstancesRequest;
+use acs_openapi::{Client, Credentials};
+use appsnap_core::progress::Reporter;
+use appsnap_core::ram::{apply, ApplyTuning, InstanceRef, RamOptions};
+use futures::TryStreamExt;
+use sandbox_cloud::{RunningSandbox, SandboxOptions};
+use serde_json::Value;
+use test_support::sandbox::demo_account;
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+async fn appsnap(sb: &RunningSandbox, home: &Path, args: &[&str]) -> Run {
+    let admin = demo_account("admin");
+    let mut argv = vec!["--endpoint".to_owned(), sb.endpoint().to_owned()];
+    argv.extend(args.iter().map(|s| s.to_string()));
+    let home = home.to_owned();
+    let out = tokio::task::spawn_blocking(move || {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_appsnap"));
+        for (k, _) in std::env::vars() {
+            if k.starts_with("ALIBABA") || k.starts_with("ALICLOUD") || k.starts_with("XDG_") {
+                cmd.env_remove(k);
+            }
+        }
+        cmd.args(&argv)
+            .env("HOME", &home)
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("ALIBABA_CLOUD_ACCESS_KEY_ID", admin.access_key_id)
+            .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", admin.access_key_secret)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+async fn sandbox(time_scale: f64) -> RunningSandbox {
+    sandbox_cloud::start(SandboxOptions {
+        time_scale,
+        ..SandboxOptions::default()
+    })
+    .await
+    .unwrap()
+}
+
+async fn setup_ram(sb: &RunningSandbox) {
+    let admin = demo_account("admin");
+    let client = Client::builder()
+        .endpoint(sb.endpoint())
+        .region("cn-hangzhou")
+        .static_credentials(Credentials::access_key(
+            admin.access_key_id,
+            admin.access_key_secret,
+        ))
+        .build()
+        .unwrap();
+    let mut instances = Vec::new();
+    for region in ["cn-hangzhou", "cn-shanghai", "ap-southeast-1", "cn-beijing"] {
+        let list: Vec<_> = client
+            .describe_instances_stream(region, DescribeInstancesRequest::default())
+            .try_collect()
+            .await
+            .unwrap();
+        instances.extend(
+            list.into_iter()
+                .filter(|i| i.instance_name != "other-role-alinux3")
+                .map(|i| InstanceRef {
+                    instance_id: i.instance_id,
+                    region_id: region.into(),
+                }),
+        );
+    }
+    let options = RamOptions {
+        instances,
+        ..RamOptions::default()
+    };
+    let tuning = ApplyTuning {
+        verify_delay: std::time::Duration::from_millis(20),
+        ..ApplyTuning::default()
+    };
+    apply(&client, &options, &tuning, &Reporter::silent())
+        .await
+        .unwrap();
+}
+
+async fn calls(sb: &RunningSandbox) -> Value {
+    reqwest::get(format!("{}/_sandbox/state/calls", sb.endpoint()))
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap()["calls"]
+        .clone()
+}
+
+async fn id_of(sb: &RunningSandbox, region: &str, name: &str) -> String {
+    let admin = demo_account("admin");
+    let client = Client::builder()
+        .endpoint(sb.endpoint())
+        .static_credentials(Credentials::access_key(
+            admin.access_key_id,
+            admin.access_key_secret,
+        ))
+        .build()
+        .unwrap();
+    let list: Vec<_> = client
+        .describe_instances_stream(region, DescribeInstancesRequest::default())
+        .try_collect()
+        .await
+        .unwrap();
+    list.into_iter()
+        .find(|i| i.instance_name == name)
+        .unwrap()
+        .instance_id
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn create_wait_prints_the_documented_json_and_exits_by_the_mandate() {
+    let sb = sandbox(20.0).await;
+    setup_ram(&sb).await;
+    let home = tempfile::tempdir().unwrap();
+    let id = id_of(&sb, "ap-southeast-1", "freeze-fails-centos79").await;
+    let run = appsnap(
+        &sb,
+        home.path(),
+        &[
+            "snapshot",
+            "create",
+            "--instance",
+            &id,
+            "--wait",
+            "--output",
+            "json",
+        ],
+    )
+    .await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: Value = serde_json::from_str(&run.stdout).unwrap();
+    let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&v), ["jobId", "results"]);
+    let r = &v["results"][0];
+    assert_eq!(
+        keys(r),
+        [
+            "commandId",
+            "consistency",
+            "disks",
+            "exitCode",
+            "explanation",
+            "instanceId",
+            "invokeId",
+            "regionId",
+            "snapshotGroupId",
+            "status"
+        ]
+    );
+    assert_eq!(r["instanceId"], id.as_str());
+    assert_eq!(r["regionId"], "ap-southeast-1");
+    assert_eq!(r["consistency"], "filesystem");
+    assert_eq!(r["status"], "succeeded");
+    assert_eq!(r["exitCode"], 0);
+    assert!(r["invokeId"].as_str().unwrap().starts_with("t-"));
+    assert!(r["snapshotGroupId"].as_str().unwrap().starts_with("ssg-"));
+    let d = &r["disks"][0];
+    assert_eq!(keys(d), ["consistency", "diskId", "snapshotId", "tags"]);
+    assert_eq!(d["tags"]["FsConsistent"], "True");
+    assert_eq!(d["consistency"], "filesystem");
+    let e = r["explanation"].as_array().unwrap();
+    assert!(
+        e.iter().any(|f| f["source"] == "output"
+            && f["finding"]
+                .as_str()
+                .unwrap()
+                .contains("Prescript failed, exit code 1")),
+        "{e:?}"
+    );
+
+    let run = appsnap(
+        &sb,
+        home.path(),
+        &[
+            "snapshot",
+            "create",
+            "--instance",
+            &id,
+            "--mandate",
+            "require",
+            "--wait",
+            "--output",
+            "json",
+        ],
+    )
+    .await;
+    assert_eq!(run.code, 4, "{}", run.stderr);
+    let v: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(v["results"][0]["consistency"], "failed");
+    assert_eq!(v["results"][0]["status"], "failed");
+    // Retry runs just that instance again, in the same job, with a new token.
+    let job = v["jobId"].as_str().unwrap().to_owned();
+    let before = calls(&sb).await["InvokeCommand"].as_u64().unwrap();
+    let run = appsnap(
+        &sb,
+        home.path(),
+        &["snapshot", "retry", &job, "--output", "json"],
+    )
+    .await;
+    assert_eq!(run.code, 4, "{}", run.stderr);
+    assert_eq!(
+        calls(&sb).await["InvokeCommand"].as_u64().unwrap(),
+        before + 1
+    );
+    let run = appsnap(&sb, home.path(), &["jobs", "resume", "--output", "json"]).await;
+    assert_eq!(run.code, 0, "nothing unfinished: {}", run.stderr);
+    assert_eq!(run.stdout.trim(), "");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_input_and_unknown_instances_exit_1_with_nothing_sent() {
+    let sb = sandbox(0.0).await;
+    let home = tempfile::tempdir().unwrap();
+    let long = "n".repeat(129);
+    let run = appsnap(
+        &sb,
+        home.path(),
+        &["snapshot", "create", "--instance", "i-x", "--name", &long],
+    )
+    .await;
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("the name has 129 characters"),
+        "{}",
+        run.stderr
+    );
+    let run = appsnap(
+        &sb,
+        home.path(),
+        &[
+            "snapshot",
+            "create",
+            "--instance",
+            "i-x",
+            "--retention-days",
+            "0",
+        ],
+    )
+    .await;
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("retention days is 0"), "{}", run.stderr);
+    assert_eq!(calls(&sb).await, serde_json::json!({}), "no call at all");
+    let run = appsnap(
+        &sb,
+        home.path(),
+        &["snapshot", "create", "--instance", "i-doesnotexist"],
+    )
+    .await;
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("no such instance in any region: i-doesnotexist"),
+        "{}",
+        run.stderr
+    );
+    let c = calls(&sb).await;
+    assert!(
+        c.get("InvokeCommand").is_none() && c.get("DescribeCommands").is_none(),
+        "{c}"
+    );
+}

@@ -1,0 +1,31 @@
+//! Application-consistent snapshot jobs (issue 11, engine): the trigger discovered per
+//! region, the dialog's options checked and mapped onto it, pre-flight from the fleet's
+//! checks, invocations with a ClientToken per instance-run, adaptive batched polling, the
+//! group and its tags read, each result classified and explained, all in `appsnap.db`.
+//!
+//! Layout, lowest first (nothing imports upward): `types` (data), `options`, `classify`,
+//! `explain` (pure), `discover` → `plan` (pre-flight), `history` (SQLite), `poll` (the
+//! calls), `drive` (one region's loop) → `run` (jobs, retry, resume).
+
+mod classify;
+mod discover;
+mod drive;
+mod explain;
+mod history;
+mod options;
+mod plan;
+mod poll;
+mod run;
+mod types;
+
+pub use classify::{disk_consistency, group_consistency, judge, APP_TAG, FS_TAG};
+pub use discover::{choose, command_type, discover, plugin_script, DEFAULT_PATTERN};
+pub use explain::{group_id_in, notable_lines};
+pub use history::{JobStore, StoredJob};
+pub use options::{check_name, map_parameters, parameter_names, validate, wanted};
+pub use plan::{default_name, new_job_id, plan, CONCURRENCY};
+pub use run::{delete_group, resume, resume_all, retry_failed, run};
+pub use types::*;
+
+/// The jobs' step of `appsnap.db`'s migrations.
+pub(crate) const HISTORY_MIGRATION: &str = history::MIGRATION;
