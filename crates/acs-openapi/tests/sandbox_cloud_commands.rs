@@ -6,6 +6,7 @@ mod common;
 use acs_openapi::actions::cloud_assistant::{
     DescribeCommandsRequest, DescribeInvocationResultsRequest, DescribeInvocationsRequest,
     DescribeSendFileResultsRequest, InvokeCommandRequest, RunCommandRequest, SendFileRequest,
+    StopInvocationRequest,
 };
 use base64::Engine as _;
 use common::{instance, Sandbox, HZ};
@@ -158,4 +159,70 @@ async fn commands_invocations_and_file_sends() {
         .await
         .unwrap();
     assert_eq!(sends[0].file_mode, "0700");
+}
+
+#[tokio::test]
+async fn stop_invocation_cancels_a_part_not_yet_started_and_names_unknown_ids() {
+    let sb = Sandbox::start().await;
+    let client = sb.admin();
+    let mysql = instance(&client, HZ, "app-centos79-mysql").await;
+    let run = client
+        .run_command(
+            HZ,
+            &RunCommandRequest {
+                command_type: "RunShellScript".into(),
+                command_content: "echo hello".into(),
+                instance_ids: vec![mysql.instance_id.clone()],
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    // Before the agent picks it up: cancelled, and it never runs.
+    let stopped = client
+        .stop_invocation(
+            HZ,
+            &StopInvocationRequest {
+                invoke_id: run.invoke_id.clone(),
+                instance_ids: vec![mysql.instance_id.clone()],
+            },
+        )
+        .await
+        .unwrap();
+    common::assert_request_id(&stopped.request_id);
+    sb.step(5.0).await;
+    let inv = client
+        .describe_invocations(
+            HZ,
+            &DescribeInvocationsRequest {
+                invoke_id: Some(run.invoke_id.clone()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let inv = &inv.invocations.invocation[0];
+    assert_eq!(inv.invocation_status, "Stopped", "{inv:?}");
+    assert_eq!(inv.invoke_status, "Stopped");
+    let part = &inv.invoke_instances.invoke_instance[0];
+    assert_eq!(part.invocation_status, "Cancelled");
+    assert_eq!(part.instance_invoke_status, "Stopped");
+    assert_eq!(sb.calls("StopInvocation").await, 1);
+
+    let err = client
+        .stop_invocation(
+            HZ,
+            &StopInvocationRequest {
+                invoke_id: "t-hz0000000000000000".into(),
+                instance_ids: vec![],
+            },
+        )
+        .await
+        .unwrap_err();
+    let service = err.service().expect("a service error");
+    assert_eq!(
+        (service.code.as_str(), service.http_status),
+        ("InvalidInvokeId.NotFound", 404),
+        "{err}"
+    );
 }

@@ -6,12 +6,15 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
+
 use axum::{Json, Router};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
+use crate::api::{implemented, Product};
 use crate::clock::iso;
 use crate::faults::FaultSpec;
+use crate::flow_control::FlowConfig;
 use crate::scenarios::demo_accounts;
 use crate::state::{ScenarioSpec, Shared, State as Sandbox};
 use crate::world::model::guest::ScriptBehaviour;
@@ -65,6 +68,11 @@ pub fn routes() -> Router<Shared> {
         .route("/_sandbox/instances/{id}", get(instance))
         .route("/_sandbox/instances/{id}/agent", post(agent))
         .route("/_sandbox/instances/{id}/guest", post(guest))
+        .route("/_sandbox/instances/{id}/stall", post(stall))
+        .route(
+            "/_sandbox/flow-control",
+            get(flow_control).put(set_flow_control),
+        )
         .route("/_sandbox/state/calls", get(calls))
         .route("/_sandbox/state/frozen", get(frozen))
         .route("/_sandbox/state/freeze-history", get(freeze_history))
@@ -73,7 +81,10 @@ pub fn routes() -> Router<Shared> {
         .route("/_sandbox/state/ram", get(ram))
         .route(
             "/_sandbox/{*rest}",
-            get(not_found).post(not_found).delete(not_found),
+            get(not_found)
+                .post(not_found)
+                .put(not_found)
+                .delete(not_found),
         )
 }
 
@@ -316,7 +327,47 @@ mod double_option {
 
 async fn calls(State(s): State<Shared>) -> Json<Value> {
     with(&s, |st| {
-        Json(json!({ "calls": st.calls, "total": st.calls.values().sum::<u64>() }))
+        Json(json!({
+            "calls": st.calls,
+            "total": st.calls.values().sum::<u64>(),
+            "throttled": st.throttled,
+            "throttled_total": st.throttled.values().sum::<u64>(),
+        }))
+    })
+}
+
+async fn flow_control(State(s): State<Shared>) -> Json<Value> {
+    with(&s, |st| Json(json!(st.flow.config)))
+}
+
+/// Replace the whole flow-control configuration; every bucket starts full.
+async fn set_flow_control(State(s): State<Shared>, body: Bytes) -> Reply {
+    let cfg: FlowConfig = serde_json::from_slice(&body)
+        .map_err(|e| bad(StatusCode::BAD_REQUEST, format!("invalid JSON body: {e}")))?;
+    cfg.validate(|a| {
+        [Product::Ecs, Product::Ram, Product::Sts]
+            .iter()
+            .any(|p| implemented(*p).contains(&a))
+    })
+    .map_err(|e| bad(StatusCode::BAD_REQUEST, e))?;
+    with(&s, |st| {
+        st.flow.set(cfg);
+        Ok(Json(json!(st.flow.config)))
+    })
+}
+
+/// Make the instance's next plugin runs hang (or not): see CONTROL_API.md.
+async fn stall(State(s): State<Shared>, Path(id): Path<String>, body: Bytes) -> Reply {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Body {
+        stalled: bool,
+    }
+    let b: Body = serde_json::from_slice(&body)
+        .map_err(|e| bad(StatusCode::BAD_REQUEST, format!("invalid JSON body: {e}")))?;
+    with_instance(&s, &id, |inst| {
+        inst.guest.behaviour.stall = b.stalled;
+        Json(json!({ "ok": true, "stalled": b.stalled }))
     })
 }
 

@@ -110,6 +110,9 @@ catalogue! {
     command_description_too_long() => 403 "CmdDesc.ExceedLimit" "The command description exceeds 512 characters.";
     command_content_too_long(limit_kb: usize) => 403 "CmdContent.ExceedLimit" "The Base64-encoded command content exceeds {limit_kb} KB.";
     command_not_found() => 404 "InvalidCmdId.NotFound" "The specified command ID does not exist.";
+    /// StopInvocation's code for an unknown InvokeId: from the public API page
+    /// (help.aliyun.com document 64838), not in the reference.
+    invoke_not_found(id: &str) => 404 "InvalidInvokeId.NotFound" "The specified InvokeId does not exist ({id}).";
     parameters_disabled() => 404 "Parameter.Disabled" "The command does not enable custom parameters.";
     parameter_count_exceeded() => 403 "ParameterCount.ExceedLimit" "At most 10 parameters can be passed.";
     parameter_key_too_long() => 403 "ParameterKey.ExceedLimit" "A parameter name exceeds 64 characters.";

@@ -13,6 +13,7 @@ pub mod clock;
 pub mod control;
 pub mod errors;
 pub mod faults;
+pub mod flow_control;
 pub mod ids;
 pub mod scenarios;
 pub mod server;

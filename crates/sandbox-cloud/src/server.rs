@@ -18,6 +18,7 @@ use tower::ServiceExt;
 use crate::api::{self, render, Call, Params, Product};
 use crate::auth::{self, encode::parse_pairs, IncomingRequest, KeyMaterial, ReplayPolicy};
 use crate::errors::ApiError;
+use crate::flow_control;
 use crate::state::Shared;
 
 /// Lets a handler close its own connection (dropped-connection faults).
@@ -68,8 +69,12 @@ struct Answer {
     status: u16,
     body: Value,
     xml_root: Option<String>,
-    throttled: bool,
+    /// The `x-ratelimit-user-api` value of a throttled answer.
+    rate_limit: Option<String>,
 }
+
+/// The header of a `Throttling.User` a fault injected (no bucket behind it).
+const FAULT_RATE_LIMIT: &str = "Limit:100,Remain:0,TimeLeft:1000,Reset:1";
 
 fn respond(a: Answer, request_id: &str) -> Response {
     let (ct, text) = match &a.xml_root {
@@ -86,11 +91,12 @@ fn respond(a: Answer, request_id: &str) -> Response {
     if let Ok(v) = HeaderValue::from_str(request_id) {
         h.insert("x-acs-request-id", v);
     }
-    if a.throttled {
-        h.insert(
-            "x-ratelimit-user-api",
-            HeaderValue::from_static("Limit:100,Remain:0,TimeLeft:1000,Reset:1"),
-        );
+    if let Some(v) = a
+        .rate_limit
+        .as_deref()
+        .and_then(|v| HeaderValue::from_str(v).ok())
+    {
+        h.insert(flow_control::HEADER, v);
     }
     resp
 }
@@ -101,7 +107,10 @@ fn error_answer(err: &ApiError, request_id: &str, product: Option<Product>, xml:
         status: err.status,
         body: render::error_body(err, request_id, p.host(), p.name()),
         xml_root: xml.then(|| "Error".to_string()),
-        throttled: err.code.starts_with("Throttling"),
+        rate_limit: err
+            .code
+            .starts_with("Throttling")
+            .then(|| FAULT_RATE_LIMIT.to_string()),
     }
 }
 
@@ -184,26 +193,51 @@ async fn api_handler(AxState(shared): AxState<Shared>, req: Request) -> Response
             })
         };
         let result = (|| {
+            let plain = |e: ApiError| (e, None);
             if action.is_empty() {
-                return Err(ApiError::missing("Action"));
+                return Err(plain(ApiError::missing("Action")));
             }
-            let product = product.ok_or_else(|| ApiError::invalid_version(&version))?;
+            let product = product
+                .ok_or_else(|| ApiError::invalid_version(&version))
+                .map_err(plain)?;
             let verified =
-                auth::verify(&incoming, lookup, &mut st.guard, policy, chrono::Utc::now())?;
+                auth::verify(&incoming, lookup, &mut st.guard, policy, chrono::Utc::now())
+                    .map_err(plain)?;
             let key = st
                 .world
                 .keys
                 .get(&verified.access_key_id)
                 .cloned()
-                .ok_or_else(ApiError::internal)?;
-            api::authorize(&st.world, &key.account_id, &key.principal, product, &action)?;
+                .ok_or_else(ApiError::internal)
+                .map_err(plain)?;
+            api::authorize(&st.world, &key.account_id, &key.principal, product, &action)
+                .map_err(plain)?;
+            if api::routes::route(product, &action).is_some() {
+                if let Err(t) = st.flow.take(&key.account_id, &action, now) {
+                    return Err((ApiError::throttled(), Some(t.header_value())));
+                }
+            }
             Ok((product, key, st.faults.decide(&action)))
         })();
+        let throttled = match &result {
+            Err((e, _)) => e.code == ApiError::throttled().code,
+            Ok((_, _, d)) => d
+                .reject
+                .as_ref()
+                .is_some_and(|e| e.code == ApiError::throttled().code),
+        };
+        if throttled {
+            *st.throttled.entry(action.clone()).or_default() += 1;
+        }
         (request_id, result)
     };
     let (product, key, decision) = match pre {
         Ok(x) => x,
-        Err(e) => return respond(error_answer(&e, &request_id, product, xml), &request_id),
+        Err((e, rate_limit)) => {
+            let mut a = error_answer(&e, &request_id, product, xml);
+            a.rate_limit = rate_limit.or(a.rate_limit);
+            return respond(a, &request_id);
+        }
     };
     if decision.latency_ms > 0 {
         tokio::time::sleep(Duration::from_millis(decision.latency_ms)).await;
@@ -241,7 +275,7 @@ async fn api_handler(AxState(shared): AxState<Shared>, req: Request) -> Response
                     status: 200,
                     body,
                     xml_root: xml.then(|| format!("{action}Response")),
-                    throttled: false,
+                    rate_limit: None,
                 }
             }
             Err(e) => error_answer(&e, &request_id, Some(product), xml),

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use crate::auth::ReplayGuard;
 use crate::clock::{Clock, SimTime};
 use crate::faults::Faults;
+use crate::flow_control::{FlowConfig, FlowControl};
 use crate::scenarios;
 use crate::world::{World, WorldConfig};
 
@@ -37,6 +38,9 @@ pub struct State {
     pub guard: ReplayGuard,
     pub faults: Faults,
     pub calls: BTreeMap<String, u64>,
+    /// Of `calls`, those answered `Throttling.User` (flow control or a fault).
+    pub throttled: BTreeMap<String, u64>,
+    pub flow: FlowControl,
     pub scenario: ScenarioSpec,
     pub allow_replay: bool,
     pub extra_keys: Vec<(String, String)>,
@@ -57,6 +61,8 @@ impl State {
             guard: ReplayGuard::default(),
             faults: Faults::new(spec.seed),
             calls: BTreeMap::new(),
+            throttled: BTreeMap::new(),
+            flow: FlowControl::new(FlowConfig::off()),
             scenario: spec.clone(),
             allow_replay,
             extra_keys,
@@ -65,7 +71,8 @@ impl State {
         Ok(s)
     }
 
-    /// Replace the world with a freshly built scenario (configuration is kept).
+    /// Replace the world with a freshly built scenario (configuration is kept; flow control
+    /// goes back to the scenario's defaults).
     pub fn load(&mut self, spec: ScenarioSpec) -> Result<(), String> {
         let now = self.clock.now();
         let mut world = World::new(spec.seed, self.world.config.clone());
@@ -84,6 +91,8 @@ impl State {
         self.faults = Faults::new(spec.seed);
         self.guard.clear();
         self.calls.clear();
+        self.throttled.clear();
+        self.flow = FlowControl::new(FlowConfig::for_scenario(&spec.name));
         self.scenario = spec;
         Ok(())
     }

@@ -102,6 +102,7 @@ pub const ROUTES: &[Route] = &[
         ca::describe_invocation_results,
         Read,
     ),
+    r(Ecs, "StopInvocation", ca::stop_invocation, Write),
     once(Ecs, "SendFile", ca::send_file),
     r(
         Ecs,

@@ -145,7 +145,36 @@ pub struct InvocationResult {
     pub username: String,
 }
 
+// ---- StopInvocation ------------------------------------------------------------------
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StopInvocationRequest {
+    pub invoke_id: String,
+    /// The instances to stop it on (at most 50); empty: every instance of the invocation.
+    pub instance_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct StopInvocationResponse {
+    pub request_id: String,
+}
+
 impl Client {
+    /// Stop an invocation: parts not yet started are `Cancelled`, running ones go
+    /// `Stopping` then `Terminated` (poll `DescribeInvocations` for the end; alibaba-api.md
+    /// §3.10, §3.12).
+    pub async fn stop_invocation(
+        &self,
+        region: &str,
+        req: &StopInvocationRequest,
+    ) -> Result<StopInvocationResponse, AcsError> {
+        let mut p = Params::new();
+        p.set("InvokeId", &req.invoke_id)
+            .repeat("InstanceId", &req.instance_ids);
+        self.call(&ecs("StopInvocation", region, p)).await
+    }
+
     pub async fn describe_invocations(
         &self,
         region: &str,

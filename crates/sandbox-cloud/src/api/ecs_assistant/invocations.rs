@@ -1,5 +1,5 @@
-//! RunCommand, InvokeCommand, DescribeInvocations, DescribeInvocationResults
-//! (reference §3.8–3.12).
+//! RunCommand, InvokeCommand, DescribeInvocations, DescribeInvocationResults,
+//! StopInvocation (reference §3.8–3.12).
 
 use serde_json::{json, Value};
 
@@ -8,7 +8,7 @@ use super::{instance_ids, plain, valid_type};
 use crate::api::paging::{limits, page};
 use crate::api::{merge, Call};
 use crate::errors::{ApiError, ApiResult};
-use crate::world::agent::start_invocation;
+use crate::world::agent::{start_invocation, stop_invocation as stop};
 use crate::world::model::command::Command;
 use crate::world::model::invocation::{Invocation, InvokeInstance};
 use crate::world::model::os::OsType;
@@ -218,4 +218,17 @@ pub fn describe_invocation_results(c: &mut Call) -> ApiResult<Value> {
         json!({ "InvocationResult": rows }),
     );
     Ok(json!({ "Invocation": Value::Object(fields) }))
+}
+
+/// StopInvocation: `InvokeId`, optional `InstanceId.N` (1–50, public API page); answers
+/// only the `RequestId`.
+pub fn stop_invocation(c: &mut Call) -> ApiResult<Value> {
+    let region = c.p.region()?.to_string();
+    let invoke_id = c.p.req("InvokeId")?.to_string();
+    let ids = c.p.list("InstanceId");
+    if ids.len() > 50 {
+        return Err(ApiError::instance_ids_exceed(50));
+    }
+    stop(c.world, &c.account, &region, &invoke_id, &ids, c.now)?;
+    Ok(json!({}))
 }

@@ -13,7 +13,7 @@ use crate::world::model::os::OsType;
 pub use agent_status::{describe_cloud_assistant_status, install_cloud_assistant};
 pub use commands::{create_command, delete_command, describe_commands};
 pub use invocations::{
-    describe_invocation_results, describe_invocations, invoke_command, run_command,
+    describe_invocation_results, describe_invocations, invoke_command, run_command, stop_invocation,
 };
 pub use send_file::{describe_send_file_results, send_file};
 

@@ -58,6 +58,10 @@ pub struct GuestBehaviour {
     pub freeze_stall: bool,
     /// A Windows VSS writer that fails (e.g. `SqlServerWriter`).
     pub vss_writer_fails: Option<String>,
+    /// The plugin hangs once it has frozen the file systems: no more output, no exit, and
+    /// the freezer's own watchdog does not fire either, so only the end of the invocation
+    /// (StopInvocation, its Timeout, an instance stop) thaws the guest.
+    pub stall: bool,
 }
 
 impl Default for GuestBehaviour {
@@ -67,6 +71,7 @@ impl Default for GuestBehaviour {
             postscript: ScriptBehaviour::Ok,
             freeze_stall: false,
             vss_writer_fails: None,
+            stall: false,
         }
     }
 }

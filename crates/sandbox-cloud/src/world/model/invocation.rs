@@ -22,6 +22,8 @@ pub struct InvokeInstance {
     pub creation_time: SimTime,
     pub start_time: Option<SimTime>,
     pub finish_time: Option<SimTime>,
+    /// When StopInvocation was called on this part.
+    pub stop_time: Option<SimTime>,
     pub update_time: SimTime,
 }
 
@@ -37,6 +39,7 @@ impl InvokeInstance {
             creation_time: now,
             start_time: None,
             finish_time: None,
+            stop_time: None,
             update_time: now,
         }
     }
@@ -68,7 +71,7 @@ impl InvokeInstance {
             "CreationTime": iso(self.creation_time),
             "StartTime": self.start_time.map(iso).unwrap_or_default(),
             "FinishTime": self.finish_time.map(iso).unwrap_or_default(),
-            "StopTime": "",
+            "StopTime": self.stop_time.map(iso).unwrap_or_default(),
             "UpdateTime": iso(self.update_time),
             "Repeats": u32::from(self.start_time.is_some()),
             "Timed": false,
@@ -170,7 +173,7 @@ impl Invocation {
             "ErrorInfo": error_info,
             "StartTime": inst.start_time.map(iso).unwrap_or_default(),
             "FinishedTime": inst.finish_time.map(iso).unwrap_or_default(),
-            "StopTime": "",
+            "StopTime": inst.stop_time.map(iso).unwrap_or_default(),
             "Repeats": u32::from(inst.start_time.is_some()),
             "Username": self.username,
             "ContainerId": "",

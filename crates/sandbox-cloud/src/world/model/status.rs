@@ -115,6 +115,7 @@ wire_strings! {
         SnapshotFailed => "snapshot failed",
         InvocationTimeout => "invocation timeout",
         InstanceStopped => "instance stopped",
+        InvocationStopped => "invocation stopped",
     }
 }
 

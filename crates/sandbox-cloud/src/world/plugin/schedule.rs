@@ -75,6 +75,12 @@ pub fn schedule(
         }
     }
 
+    // A hung guest (control API `stall`): nothing after the freeze ever happens; the end
+    // of the invocation thaws it (agent timeout, StopInvocation, instance stop).
+    if guest.behaviour.stall {
+        return;
+    }
+
     // A stalled creation only returns after the freeze timed out.
     let stalled = guest.behaviour.freeze_stall && d.freeze;
     let t_create = if stalled {
