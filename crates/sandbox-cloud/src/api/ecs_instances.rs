@@ -6,14 +6,15 @@ use super::paging::{limits, page, Limits};
 use super::{merge, Call};
 use crate::errors::{ApiError, ApiResult};
 use crate::world::lifecycle;
-use crate::world::model::region::REGIONS;
 use crate::world::ram::wildcard_match;
 
 pub fn describe_regions(c: &mut Call) -> ApiResult<Value> {
     let en =
         c.p.get("AcceptLanguage")
             .is_some_and(|l| l.starts_with("en"));
-    let regions: Vec<Value> = REGIONS
+    let regions: Vec<Value> = c
+        .world
+        .regions
         .iter()
         .map(|r| {
             json!({
