@@ -81,6 +81,8 @@ scripts-real: deps-test
 # Not part of `make test`: prints numbers (docs/BENCHMARKS.md), asserts only completeness.
 bench:
 	cargo run --release -p acs-openapi --example bench_sandbox
+	tests/sdk-compat/venv.sh
+	cargo run --release -p appsnap-core --example bench_fleet
 
 e2e: app
 	tests/e2e/run.sh

@@ -16,21 +16,11 @@ ROOT="$(cd "$HERE/../.." && pwd)"
 VENV="$ROOT/target/sdk-venv"
 BIN="${APPSNAP_BIN:-$ROOT/target/debug/appsnap}"
 TIME_SCALE="${SDK_COMPAT_TIME_SCALE:-20}"
-PY="${PYTHON:-python3}"
 
 log() { echo "sdk-compat: $*" >&2; }
 
 # ------------------------------------------------------------------ 1. the SDKs
-stamp="$VENV/.requirements.sha256"
-want="$(sha256sum "$HERE/requirements.txt" | cut -d' ' -f1)"
-if [[ ! -x "$VENV/bin/python" || "$(cat "$stamp" 2>/dev/null)" != "$want" ]]; then
-  log "installing the official SDKs into $VENV"
-  rm -rf "$VENV"
-  "$PY" -m venv "$VENV"
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-    -r "$HERE/requirements.txt"
-  echo "$want" >"$stamp"
-fi
+"$HERE/venv.sh"
 
 # ------------------------------------------------------------------ 2. the sandbox
 if [[ ! -x "$BIN" ]]; then

@@ -3,7 +3,7 @@
 //!
 //!   cargo run --release -p acs-openapi --example bench_sandbox      (make bench)
 //!
-//! Knobs (env): BENCH_INSTANCES (10000), BENCH_REGIONS (8, the most the scale scenario has), BENCH_SEED (42),
+//! Knobs (env): BENCH_INSTANCES (10000), BENCH_REGIONS (8; the scale scenario has 29), BENCH_SEED (42),
 //! BENCH_RUNS (5, paging repetitions), BENCH_REQUESTS (2000, per DescribeRegions row),
 //! BENCH_SIGNATURES (200000, per signing row).
 //!

@@ -256,7 +256,7 @@ impl Client {
         let region = request.region.as_deref().or(self.region());
         let base = self.inner.resolver.resolve(request.product, region)?;
         let safe = is_retry_safe(request.action, request.params.get("ClientToken").is_some());
-        let limiter = self.limiter_for(&base);
+        let limiter = self.limiter_for(self.inner.resolver.politeness_key(request.product, region));
         let mut attempt = 1;
         loop {
             let result = {
@@ -275,8 +275,7 @@ impl Client {
         }
     }
 
-    fn limiter_for(&self, base: &Url) -> Arc<EndpointLimiter> {
-        let key = host_header(base);
+    fn limiter_for(&self, key: String) -> Arc<EndpointLimiter> {
         let mut map = self.inner.limiters.lock().expect("limiter map lock");
         map.entry(key)
             .or_insert_with(|| Arc::new(EndpointLimiter::new(self.inner.limits)))

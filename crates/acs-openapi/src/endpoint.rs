@@ -75,6 +75,15 @@ impl EndpointResolver {
     }
 }
 
+impl EndpointResolver {
+    /// The endpoint whose politeness limits a call counts against: the host the cloud
+    /// serves it from, also when a custom endpoint (the sandbox) answers every product,
+    /// so the sandbox is limited like the real cloud's one endpoint per region.
+    pub fn politeness_key(&self, product: Product, region: Option<&str>) -> String {
+        host_for(product, region, self.network)
+    }
+}
+
 fn host_for(product: Product, region: Option<&str>, network: Network) -> String {
     let net = match network {
         Network::Public => "",
@@ -181,6 +190,23 @@ mod tests {
             host(Product::Sts, Some("cn-shanghai"), Vpc),
             "sts-vpc.cn-shanghai.aliyuncs.com"
         );
+    }
+
+    #[test]
+    fn a_custom_endpoint_keeps_one_politeness_key_per_regional_host() {
+        let r = EndpointResolver::default()
+            .with_custom("http://127.0.0.1:41234")
+            .unwrap();
+        let key = |p, region| r.politeness_key(p, region);
+        assert_eq!(
+            key(Product::Ecs, Some("cn-beijing")),
+            "ecs.cn-beijing.aliyuncs.com"
+        );
+        assert_ne!(
+            key(Product::Ecs, Some("cn-beijing")),
+            key(Product::Ecs, Some("eu-central-1"))
+        );
+        assert_eq!(key(Product::Ram, Some("cn-beijing")), "ram.aliyuncs.com");
     }
 
     #[test]

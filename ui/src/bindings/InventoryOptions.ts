@@ -13,6 +13,7 @@ regions: Array<string>,
  */
 groupDiskLimit: number, 
 /**
- * Regions read at once (each region's calls stay in order).
+ * Regions read at once (at most 64); each region is its own endpoint, its calls
+ * bounded by the client's per-endpoint limits.
  */
 parallelRegions: number, };

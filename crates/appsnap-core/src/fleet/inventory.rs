@@ -2,15 +2,21 @@
 //! `DescribeInstances` walk (100 a page), one `DescribeDisks` walk of the whole region
 //! (500 a page), `DescribeCloudAssistantStatus` for 100 ids a call and
 //! `DescribeInstanceRamRole` for 50 (the newer, smaller documented maximum), then each
-//! distinct role's policies once. Regions run in parallel, bounded; retries are the
-//! client's. A call that still fails is named in `Inventory::missing` and the facts it
+//! distinct role's policies once. Regions run in parallel; inside a region the disk walk
+//! and each batch start while the listing goes on (they need only listed ids), so a
+//! region costs its longest chain of dependent calls, not their sum. Politeness is the
+//! client's per-endpoint limiter (each region is its own endpoint); retries are the
+//! client's too. A call that still fails is named in `Inventory::missing` and the facts it
 //! would have given stay unknown — never a silently short list.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use acs_openapi::actions::cloud_assistant::DescribeCloudAssistantStatusResponse;
-use acs_openapi::actions::ecs_instances::{DescribeDisksRequest, DescribeInstancesRequest};
+use acs_openapi::actions::ecs_instances::{
+    DescribeDisksRequest, DescribeInstancesRequest, Instance,
+};
 use acs_openapi::{AcsError, Client, Params, Product, Request};
+use futures::channel::mpsc::{self, UnboundedSender};
 use futures::{StreamExt, TryStreamExt};
 
 use super::predict::assess;
@@ -29,6 +35,12 @@ const DISK_PAGE: u32 = 500;
 pub const AGENT_BATCH: usize = 100;
 /// DescribeInstanceRamRole: ≤ 50 ids (new doc) / 100 (old); the smaller is safe.
 pub const ROLE_BATCH: usize = 50;
+/// One region's calls at once besides its listing: the client's default per-endpoint
+/// limit (`LimitSettings::default().max_in_flight`, 8) is what actually bounds them.
+const REGION_CALLS: usize = 8;
+/// Regions read at once at most, whatever the options ask: every region is its own
+/// endpoint with its own politeness limits, so this bounds only local sockets.
+const MAX_PARALLEL_REGIONS: u32 = 64;
 
 /// The fleet of the regions asked for (all by default), checked; no guest probe.
 pub async fn inventory(
@@ -49,7 +61,7 @@ pub async fn inventory(
     reporter.emit(FleetEvent::RegionsListed {
         region_ids: regions.clone(),
     });
-    let parallel = options.parallel_regions.clamp(1, 16) as usize;
+    let parallel = options.parallel_regions.clamp(1, MAX_PARALLEL_REGIONS) as usize;
     let reads: Vec<RegionRead> = futures::stream::iter(regions.iter().cloned())
         .map(|region| read_region(client, region, reporter))
         .buffered(parallel)
@@ -104,12 +116,6 @@ fn dedup(regions: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// What one region gave.
-struct RegionRead {
-    instances: Vec<FleetInstance>,
-    missing: Vec<Missing>,
-}
-
 async fn read_region(
     client: &Client,
     region: String,
@@ -119,8 +125,25 @@ async fn read_region(
     reporter.emit(FleetEvent::RegionStarted {
         region_id: region.clone(),
     });
+    // The listing feeds the batches as its pages arrive: the disk walk starts with the
+    // first instance, each agent/role batch as soon as its ids are listed, all at once
+    // up to REGION_CALLS (the client's per-endpoint limiter has the last word).
+    let (tx, jobs) = mpsc::unbounded();
+    let listing = async {
+        let mut batcher = Batcher::new(tx);
+        let listed = list_instances(client, &region, reporter, &mut |page| batcher.add(page)).await;
+        if matches!(listed, Ok(Ok(_))) {
+            batcher.finish();
+        }
+        listed
+    };
+    let work = jobs
+        .map(|job| run_job(client, &region, reporter, job))
+        .buffer_unordered(REGION_CALLS)
+        .try_collect::<Vec<Outcome>>();
+    let (listed, outcomes) = futures::join!(listing, work);
     let mut missing = Vec::new();
-    let listed = match list_instances(client, &region, reporter).await? {
+    let listed = match listed? {
         Ok(list) => list,
         // Keys that are missing or refused fail every call alike: an error, not a gap.
         Err(e) if AppError::from(&e).code == ErrorCode::AuthFailed => return Err(e.into()),
@@ -143,74 +166,46 @@ async fn read_region(
             });
         }
     };
-    let ids: Vec<String> = listed.iter().map(|i| i.instance_id.clone()).collect();
+    let mut outcomes = outcomes?;
+    // Apply in the order a one-call-at-a-time read would have: disks, then each batch.
+    outcomes.sort_by_key(Outcome::order);
 
-    reporter.checkpoint()?;
     let mut disks: Option<HashMap<String, Vec<DiskFact>>> = None;
     let mut disk_count = 0u32;
-    if !ids.is_empty() {
-        match list_disks(client, &region).await {
-            Ok(all) => {
+    let mut agents: HashMap<String, AgentFact> = HashMap::new();
+    let mut roles: HashMap<String, String> = HashMap::new();
+    let mut roles_failed: BTreeSet<String> = BTreeSet::new();
+    for outcome in outcomes {
+        match outcome {
+            Outcome::Disks(Ok(all)) => {
                 disk_count = all.values().map(|d| d.len() as u32).sum();
                 disks = Some(all.into_iter().collect());
             }
-            Err(e) => missing.push(miss(
+            Outcome::Disks(Err(e)) => missing.push(miss(
                 &region,
                 "DescribeDisks",
                 "disk categories and counts are unknown",
                 &e,
             )),
-        }
-    }
-
-    let mut agents: HashMap<String, AgentFact> = HashMap::new();
-    let mut agents_failed: BTreeSet<String> = BTreeSet::new();
-    for chunk in ids.chunks(AGENT_BATCH) {
-        reporter.checkpoint()?;
-        match agent_status(client, &region, chunk).await {
-            Ok(found) => agents.extend(found),
-            Err(e) => {
-                agents_failed.extend(chunk.iter().cloned());
-                missing.push(miss(
-                    &region,
-                    "DescribeCloudAssistantStatus",
-                    &format!(
-                        "Cloud Assistant status of {} instances is unknown",
-                        chunk.len()
-                    ),
-                    &e,
-                ));
-            }
-        }
-    }
-
-    let mut roles: HashMap<String, String> = HashMap::new();
-    let mut roles_failed: BTreeSet<String> = BTreeSet::new();
-    for chunk in ids.chunks(ROLE_BATCH) {
-        reporter.checkpoint()?;
-        let found: Result<Vec<_>, AcsError> = client
-            .describe_instance_ram_role_stream(
+            Outcome::Agents(_, _, Ok(found)) => agents.extend(found),
+            Outcome::Agents(_, chunk, Err(e)) => missing.push(miss(
                 &region,
-                chunk.to_vec(),
-                None,
-                Some(ROLE_BATCH as u32),
-            )
-            .try_collect()
-            .await;
-        match found {
-            Ok(sets) => roles.extend(
-                sets.into_iter()
-                    .filter(|s| !s.ram_role_name.is_empty())
-                    .map(|s| (s.instance_id, s.ram_role_name)),
-            ),
-            Err(e) => {
-                roles_failed.extend(chunk.iter().cloned());
+                "DescribeCloudAssistantStatus",
+                &format!(
+                    "Cloud Assistant status of {} instances is unknown",
+                    chunk.len()
+                ),
+                &e,
+            )),
+            Outcome::Roles(_, _, Ok(found)) => roles.extend(found),
+            Outcome::Roles(_, chunk, Err(e)) => {
                 missing.push(miss(
                     &region,
                     "DescribeInstanceRamRole",
                     &format!("the RAM role of {} instances is unknown", chunk.len()),
                     &e,
                 ));
+                roles_failed.extend(chunk);
             }
         }
     }
@@ -256,13 +251,120 @@ async fn read_region(
     Ok(RegionRead { instances, missing })
 }
 
-/// Every instance of the region, page by page, checking for cancellation between pages.
+/// Cuts the listed ids into exactly the batches `ids.chunks(N)` of the whole list would
+/// give, sending each one the moment it is full (the rest when the listing ends).
+struct Batcher {
+    jobs: UnboundedSender<Job>,
+    disks_sent: bool,
+    agents: Vec<String>,
+    roles: Vec<String>,
+    agent_batches: usize,
+    role_batches: usize,
+}
+
+impl Batcher {
+    fn new(jobs: UnboundedSender<Job>) -> Self {
+        Self {
+            jobs,
+            disks_sent: false,
+            agents: Vec::new(),
+            roles: Vec::new(),
+            agent_batches: 0,
+            role_batches: 0,
+        }
+    }
+
+    fn add(&mut self, page: &[Instance]) {
+        if page.is_empty() {
+            return;
+        }
+        if !self.disks_sent {
+            self.disks_sent = true;
+            self.send(Job::Disks);
+        }
+        for i in page {
+            self.agents.push(i.instance_id.clone());
+            self.roles.push(i.instance_id.clone());
+            if self.agents.len() == AGENT_BATCH {
+                self.flush_agents();
+            }
+            if self.roles.len() == ROLE_BATCH {
+                self.flush_roles();
+            }
+        }
+    }
+
+    fn finish(mut self) {
+        if !self.agents.is_empty() {
+            self.flush_agents();
+        }
+        if !self.roles.is_empty() {
+            self.flush_roles();
+        }
+    }
+
+    fn flush_agents(&mut self) {
+        let chunk = std::mem::take(&mut self.agents);
+        self.agent_batches += 1;
+        self.send(Job::Agents(self.agent_batches, chunk));
+    }
+
+    fn flush_roles(&mut self) {
+        let chunk = std::mem::take(&mut self.roles);
+        self.role_batches += 1;
+        self.send(Job::Roles(self.role_batches, chunk));
+    }
+
+    fn send(&self, job: Job) {
+        // The receiver is gone only when the work already ended (a cancellation).
+        let _ = self.jobs.unbounded_send(job);
+    }
+}
+
+/// One job of the region's read; the outer error is a cancellation.
+async fn run_job(
+    client: &Client,
+    region: &str,
+    reporter: &Reporter<FleetEvent>,
+    job: Job,
+) -> Result<Outcome, AppError> {
+    reporter.checkpoint()?;
+    Ok(match job {
+        Job::Disks => Outcome::Disks(list_disks(client, region).await),
+        Job::Agents(n, chunk) => {
+            let found = agent_status(client, region, &chunk).await;
+            Outcome::Agents(n, chunk, found)
+        }
+        Job::Roles(n, chunk) => {
+            let found: Result<Vec<_>, AcsError> = client
+                .describe_instance_ram_role_stream(
+                    region,
+                    chunk.clone(),
+                    None,
+                    Some(ROLE_BATCH as u32),
+                )
+                .try_collect()
+                .await;
+            let found = found.map(|sets| {
+                sets.into_iter()
+                    .filter(|s| !s.ram_role_name.is_empty())
+                    .map(|s| (s.instance_id, s.ram_role_name))
+                    .collect()
+            });
+            Outcome::Roles(n, chunk, found)
+        }
+    })
+}
+
+/// Every instance of the region, page by page, checking for cancellation between pages;
+/// each page's new instances go to `on_page` as soon as they arrive.
 /// The outer error is a cancellation; the inner one a call that failed.
 async fn list_instances(
     client: &Client,
     region: &str,
     reporter: &Reporter<FleetEvent>,
-) -> Result<Result<Vec<acs_openapi::actions::ecs_instances::Instance>, AcsError>, AppError> {
+    on_page: &mut dyn FnMut(&[Instance]),
+) -> Result<Result<Vec<Instance>, AcsError>, AppError> {
     let mut request = DescribeInstancesRequest {
         max_results: Some(INSTANCE_PAGE),
         ..Default::default()
@@ -276,12 +378,14 @@ async fn list_instances(
             Err(e) => return Ok(Err(e)),
         };
         // A page repeated after a retry must not list an instance twice.
+        let before = all.len();
         all.extend(
             page.instances
                 .instance
                 .into_iter()
                 .filter(|i| seen.insert(i.instance_id.clone())),
         );
+        on_page(&all[before..]);
         let next = page.next_token.filter(|t| !t.is_empty());
         if next.is_none() || request.next_token == next {
             return Ok(Ok(all));
@@ -373,5 +477,39 @@ pub(super) fn miss(region: &str, action: &str, effect: &str, err: &AcsError) -> 
         action: action.to_owned(),
         effect: effect.to_owned(),
         error: AppError::from(err),
+    }
+}
+
+/// What one region gave.
+struct RegionRead {
+    instances: Vec<FleetInstance>,
+    missing: Vec<Missing>,
+}
+
+/// A call (or walk) of a region's read that needs only listed ids; batches are numbered
+/// from 1 in listing order.
+enum Job {
+    Disks,
+    Agents(usize, Vec<String>),
+    Roles(usize, Vec<String>),
+}
+
+enum Outcome {
+    Disks(Result<BTreeMap<String, Vec<DiskFact>>, AcsError>),
+    Agents(
+        usize,
+        Vec<String>,
+        Result<Vec<(String, AgentFact)>, AcsError>,
+    ),
+    Roles(usize, Vec<String>, Result<Vec<(String, String)>, AcsError>),
+}
+
+impl Outcome {
+    fn order(&self) -> (u8, usize) {
+        match self {
+            Self::Disks(_) => (0, 0),
+            Self::Agents(n, ..) => (1, *n),
+            Self::Roles(n, ..) => (2, *n),
+        }
     }
 }

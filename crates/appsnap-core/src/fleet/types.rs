@@ -19,7 +19,8 @@ pub struct InventoryOptions {
     pub regions: Vec<String>,
     /// Disks one snapshot-consistent group may hold (10/16/128 by doc date, §7.2).
     pub group_disk_limit: u32,
-    /// Regions read at once (each region's calls stay in order).
+    /// Regions read at once (at most 64); each region is its own endpoint, its calls
+    /// bounded by the client's per-endpoint limits.
     pub parallel_regions: u32,
 }
 
@@ -28,7 +29,7 @@ impl Default for InventoryOptions {
         Self {
             regions: Vec::new(),
             group_disk_limit: 16,
-            parallel_regions: 4,
+            parallel_regions: 32,
         }
     }
 }

@@ -6,14 +6,15 @@ use super::paging::{limits, page, Limits};
 use super::{merge, Call};
 use crate::errors::{ApiError, ApiResult};
 use crate::world::lifecycle;
-use crate::world::model::region::REGIONS;
 use crate::world::ram::wildcard_match;
 
 pub fn describe_regions(c: &mut Call) -> ApiResult<Value> {
     let en =
         c.p.get("AcceptLanguage")
             .is_some_and(|l| l.starts_with("en"));
-    let regions: Vec<Value> = REGIONS
+    let regions: Vec<Value> = c
+        .world
+        .regions
         .iter()
         .map(|r| {
             json!({
@@ -93,12 +94,13 @@ pub fn describe_disks(c: &mut Call) -> ApiResult<Value> {
             &b.device,
         ))
     });
-    let items: Vec<Value> = disks.into_iter().map(|d| d.to_json()).collect();
     let l = Limits {
         clamp: true,
         ..limits(10, 100, 500)
     };
-    let (items, fields) = page(items, &c.p, l, false)?;
+    // Page first, render after (as for instances): a scale region has thousands of disks.
+    let (disks, fields) = page(disks, &c.p, l, false)?;
+    let items: Vec<Value> = disks.into_iter().map(|d| d.to_json()).collect();
     Ok(merge(json!({ "Disks": { "Disk": items } }), fields))
 }
 

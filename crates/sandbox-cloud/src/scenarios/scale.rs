@@ -1,5 +1,7 @@
 //! The `scale` scenario: a seeded generator of N instances across M regions for benchmarks
 //! (10k+). Mostly eligible instances, with the demo's ineligibility reasons sprinkled in.
+//! The cloud has every public region (29); instances fill the first M, round robin, in
+//! the table's order (the classic eight first, so smaller fleets keep their ids).
 
 use super::{
     add_demo_account, add_instance, AgentKind, InstanceSpec, OsKind, ALL_OS, DEMO_ACCOUNT_ID,
@@ -23,6 +25,7 @@ pub fn load(
             REGIONS.len()
         ));
     }
+    world.regions = REGIONS;
     add_demo_account(world, extra_admin_keys);
     for n in 0..instances {
         let region = REGIONS[n % regions].id;

@@ -42,7 +42,7 @@ pub use crate::world::model::account::{AccessKey, Account, FreezeRecord, Princip
 use crate::world::model::command::Command;
 use crate::world::model::instance::Instance;
 use crate::world::model::public_commands::public_commands;
-use crate::world::model::region::{self, Region};
+use crate::world::model::region::{Region, RegionInfo, CLASSIC_REGIONS, REGIONS};
 
 /// Every module of the world, lowest first: each may import only those before it.
 pub const MODULE_ORDER: &[&str] = &[
@@ -56,6 +56,7 @@ pub const MODULE_ORDER: &[&str] = &[
     "model::invocation",
     "model::send_file",
     "model::snapshot",
+    "model::region_table",
     "model::region",
     "ram",
     "model::account",
@@ -89,6 +90,9 @@ pub struct World {
     /// (account, action, ClientToken) → (parameter fingerprint, first answer).
     pub idempotency: HashMap<(String, String, String), (String, Value)>,
     pub freeze_history: Vec<FreezeRecord>,
+    /// The regions this cloud has (`DescribeRegions` lists them; any other id is
+    /// `InvalidRegionId.NotFound`): the classic eight unless a scenario opens more.
+    pub regions: &'static [RegionInfo],
 }
 
 impl World {
@@ -103,6 +107,7 @@ impl World {
             events: EventQueue::default(),
             idempotency: HashMap::new(),
             freeze_history: Vec::new(),
+            regions: &REGIONS[..CLASSIC_REGIONS],
         }
     }
 
@@ -142,8 +147,11 @@ impl World {
     /// The region state of an account; unknown region ids are an error, known but empty
     /// regions are created on first use.
     pub fn region_mut(&mut self, account_id: &str, region_id: &str) -> ApiResult<&mut Region> {
-        let info =
-            region::lookup(region_id).ok_or_else(|| ApiError::region_not_found(region_id))?;
+        let info = self
+            .regions
+            .iter()
+            .find(|r| r.id == region_id)
+            .ok_or_else(|| ApiError::region_not_found(region_id))?;
         let account = self.account_mut(account_id)?;
         Ok(account
             .regions

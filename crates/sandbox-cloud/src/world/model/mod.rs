@@ -10,6 +10,7 @@ pub mod invocation;
 pub mod os;
 pub mod public_commands;
 pub mod region;
+pub mod region_table;
 pub mod send_file;
 pub mod snapshot;
 pub mod status;

@@ -1,4 +1,4 @@
-//! Regions: the static table the sandbox knows, and one region's resources for an account.
+//! One region's resources for an account (the table of known regions is `region_table`).
 
 use std::collections::BTreeMap;
 
@@ -7,70 +7,9 @@ use crate::world::model::command::Command;
 use crate::world::model::disk::Disk;
 use crate::world::model::instance::Instance;
 use crate::world::model::invocation::Invocation;
+pub use crate::world::model::region_table::{lookup, RegionInfo, CLASSIC_REGIONS, REGIONS};
 use crate::world::model::send_file::SendFileTask;
 use crate::world::model::snapshot::{Snapshot, SnapshotGroup};
-
-pub struct RegionInfo {
-    pub id: &'static str,
-    pub local_name_zh: &'static str,
-    pub local_name_en: &'static str,
-    pub zones: &'static [&'static str],
-}
-
-pub const REGIONS: &[RegionInfo] = &[
-    RegionInfo {
-        id: "cn-hangzhou",
-        local_name_zh: "华东1（杭州）",
-        local_name_en: "China (Hangzhou)",
-        zones: &["cn-hangzhou-h", "cn-hangzhou-i", "cn-hangzhou-j"],
-    },
-    RegionInfo {
-        id: "cn-shanghai",
-        local_name_zh: "华东2（上海）",
-        local_name_en: "China (Shanghai)",
-        zones: &["cn-shanghai-e", "cn-shanghai-f"],
-    },
-    RegionInfo {
-        id: "cn-beijing",
-        local_name_zh: "华北2（北京）",
-        local_name_en: "China (Beijing)",
-        zones: &["cn-beijing-h", "cn-beijing-i"],
-    },
-    RegionInfo {
-        id: "cn-shenzhen",
-        local_name_zh: "华南1（深圳）",
-        local_name_en: "China (Shenzhen)",
-        zones: &["cn-shenzhen-e", "cn-shenzhen-f"],
-    },
-    RegionInfo {
-        id: "cn-hongkong",
-        local_name_zh: "中国香港",
-        local_name_en: "China (Hong Kong)",
-        zones: &["cn-hongkong-b", "cn-hongkong-c"],
-    },
-    RegionInfo {
-        id: "ap-southeast-1",
-        local_name_zh: "新加坡",
-        local_name_en: "Singapore",
-        zones: &["ap-southeast-1a", "ap-southeast-1c"],
-    },
-    RegionInfo {
-        id: "us-west-1",
-        local_name_zh: "美国（硅谷）",
-        local_name_en: "US (Silicon Valley)",
-        zones: &["us-west-1a", "us-west-1b"],
-    },
-    RegionInfo {
-        id: "eu-central-1",
-        local_name_zh: "德国（法兰克福）",
-        local_name_en: "Germany (Frankfurt)",
-        zones: &["eu-central-1a", "eu-central-1b"],
-    },
-];
-
-pub fn lookup(region_id: &str) -> Option<&'static RegionInfo> {
-    REGIONS.iter().find(|r| r.id == region_id)
-}
 
 /// One account's resources in one region.
 #[derive(Debug, Clone, Default)]
