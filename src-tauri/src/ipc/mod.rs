@@ -10,6 +10,7 @@ pub mod task;
 #[cfg(test)]
 pub mod typescript;
 
+use appsnap_core::fleet::{FixEvent, FixReport, FixRequest, FleetEvent, StoredInventory};
 use appsnap_core::inventory::{RegionScan, RegionScanEvent};
 use appsnap_core::status::AppStatus;
 
@@ -19,9 +20,17 @@ table::ipc_commands! {
         fn app_status() -> AppStatus;
         /// Asks a running task to stop; `false` when no task has that id (it may have ended).
         fn task_cancel(task_id: String) -> bool;
+        /// The current profile's last stored inventory with its age; none before the first refresh.
+        fn fleet_cached() -> Option<StoredInventory>;
     }
     tasks {
         /// The current profile's regions with their instance counts, one event per region.
         fn regions_scan() -> RegionScan, events RegionScanEvent;
+        /// Reads the regions (empty = all) into the stored inventory, one event per region.
+        fn fleet_refresh(regions: Vec<String>) -> StoredInventory, events FleetEvent;
+        /// Probes instances (empty = all) of the stored inventory and checks them again.
+        fn fleet_deep_check(instance_ids: Vec<String>) -> StoredInventory, events FleetEvent;
+        /// Carries out a check's fix for instances, then reads their regions again.
+        fn fleet_fix(request: FixRequest) -> FixReport, events FixEvent;
     }
 }

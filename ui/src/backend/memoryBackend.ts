@@ -4,6 +4,7 @@ import type { AppError } from "../bindings/AppError";
 import type { AppStatus } from "../bindings/AppStatus";
 import type { RegionCount } from "../bindings/RegionCount";
 import type { Backend } from "./Backend";
+import { defaultFleet, fleetCommands, type MemoryFleet } from "./memoryFleet";
 
 export interface MemoryWorld {
   status: AppStatus;
@@ -12,6 +13,8 @@ export interface MemoryWorld {
   scanError?: AppError;
   /** Awaited before each region is counted (default: one event-loop turn), to pace a scan. */
   beforeRegion?: () => Promise<void>;
+  /** The instance picker's stored inventory and cloud (see memoryFleet.ts). */
+  fleet: MemoryFleet;
 }
 
 export interface MemoryBackend extends Backend {
@@ -45,7 +48,7 @@ function fail(code: AppError["code"], message: string): AppError {
 const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 export function createMemoryBackend(world: Partial<MemoryWorld> = {}): MemoryBackend {
-  const state: MemoryWorld = { status: MEMORY_STATUS, regions: MEMORY_REGIONS, ...world };
+  const state: MemoryWorld = { status: MEMORY_STATUS, regions: MEMORY_REGIONS, fleet: defaultFleet(), ...world };
   const calls: MemoryBackend["calls"] = [];
   const cancelled = new Map<string, boolean>();
 
@@ -73,6 +76,7 @@ export function createMemoryBackend(world: Partial<MemoryWorld> = {}): MemoryBac
       cancelled.set(args.taskId, true);
       return true;
     },
+    ...fleetCommands(() => state.fleet, { calls, startTask, checkpoint, endTask: (id) => cancelled.delete(id) }),
     async regionsScan(args, onEvent) {
       calls.push({ command: "regions_scan", args });
       startTask(args.taskId);
