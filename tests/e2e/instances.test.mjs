@@ -53,8 +53,15 @@ function rowIds(browser) {
 }
 
 async function closeDrawer(browser) {
-  await browser.$(".instance-drawer .ant-drawer-close").click();
-  await byTestId(browser, "instance-drawer").waitForExist({ reverse: true, timeout: 5000 });
+  const drawer = await byTestId(browser, "instance-drawer");
+  // A click while the drawer still slides in can miss: try again, then Escape.
+  for (let attempt = 0; attempt < 3 && (await drawer.isExisting()); attempt++) {
+    await browser.pause(300);
+    if (attempt < 2) await browser.$(".instance-drawer .ant-drawer-close").click();
+    else await browser.keys("Escape");
+    await drawer.waitForExist({ reverse: true, timeout: 3000 }).catch(() => {});
+  }
+  await drawer.waitForExist({ reverse: true, timeout: 2000 });
   // Its mask fades out before the table takes clicks again.
   await browser.$(".instance-drawer .ant-drawer-mask").waitForDisplayed({ reverse: true, timeout: 5000 });
 }
