@@ -1,12 +1,14 @@
 //! What each IPC command does: validate the input, call appsnap-core, answer or fail with
 //! an `AppError`. The table in `ipc/mod.rs` names them and wraps them for Tauri.
 
+mod fleet;
 mod inventory;
 mod profiles;
 mod ram;
 mod status;
 mod tasks;
 
+pub use fleet::{fleet_cached, fleet_deep_check, fleet_fix, fleet_refresh};
 pub use inventory::regions_scan;
 pub use profiles::{
     profile_add, profile_import, profile_import_list, profile_remove, profile_select, profile_test,

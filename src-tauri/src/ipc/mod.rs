@@ -10,6 +10,7 @@ pub mod task;
 #[cfg(test)]
 pub mod typescript;
 
+use appsnap_core::fleet::{FixEvent, FixReport, FixRequest, FleetEvent, StoredInventory};
 use appsnap_core::inventory::{RegionScan, RegionScanEvent};
 use appsnap_core::profiles::{
     CallerIdentity, CliImportListing, ProfileEntry, ProfileInput, ProfileListing,
@@ -43,11 +44,19 @@ table::ipc_commands! {
         fn profile_import_list() -> CliImportListing;
         /// Imports the chosen aliyun CLI profiles; their secrets go to the keyring only.
         fn profile_import(names: Vec<String>) -> Vec<String>;
+        /// The current profile's last stored inventory with its age; none before the first refresh.
+        fn fleet_cached() -> Option<StoredInventory>;
     }
     tasks {
         /// The current profile's regions with their instance counts, one event per region.
         fn regions_scan() -> RegionScan, events RegionScanEvent;
         /// Sends the plan's `todo` steps and chosen resolutions in order; the account's plan afterwards.
         fn ram_apply(options: RamOptions) -> RamApplyReport, events RamApplyEvent;
+        /// Reads the regions (empty = all) into the stored inventory, one event per region.
+        fn fleet_refresh(regions: Vec<String>) -> StoredInventory, events FleetEvent;
+        /// Probes instances (empty = all) of the stored inventory and checks them again.
+        fn fleet_deep_check(instance_ids: Vec<String>) -> StoredInventory, events FleetEvent;
+        /// Carries out a check's fix for instances, then reads their regions again.
+        fn fleet_fix(request: FixRequest) -> FixReport, events FixEvent;
     }
 }

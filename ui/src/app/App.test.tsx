@@ -22,6 +22,15 @@ const STATUS: AppStatus = {
   logDir: "/home/admin/.local/share/com.appsnap.desktop/logs",
 };
 
+/** The shell's answers: the status, and a fresh, empty stored inventory for the start screen (the picker). */
+function answer(status: AppStatus) {
+  invokeMock.mockImplementation(async (cmd) =>
+    cmd === "fleet_cached"
+      ? { profile: status.profile, takenAtMs: Date.now(), ageMs: 0, inventory: { regions: [], instances: [], groupDiskLimit: 16, missing: [] } }
+      : status,
+  );
+}
+
 let emitSandbox: (payload: SandboxStatus) => void;
 let runtime: AppRuntime;
 
@@ -48,13 +57,13 @@ const sandboxState = () => screen.getByTestId("sandbox-status").getAttribute("da
 
 describe("App", () => {
   it("renders the navigation and starts on Instances", async () => {
-    invokeMock.mockResolvedValue(STATUS);
+    answer(STATUS);
     start();
     for (const key of ["profiles", "ram", "instances", "scripts", "results", "history", "settings"]) {
       expect(screen.getByTestId(`nav-${key}`)).toBeTruthy();
     }
     expect(screen.getByTestId("page-title").textContent).toBe("Instances");
-    expect(screen.getByTestId("planned-screen").textContent).toContain("Coming in a later version");
+    expect(screen.getByTestId("fleet-picker")).toBeTruthy();
     expect(root().getAttribute("data-lang")).toBe("en-US");
     expect(listenMock).toHaveBeenCalledWith("sandbox-status", expect.any(Function));
     await waitFor(() => expect(sandboxState()).toBe("running"));
@@ -63,7 +72,7 @@ describe("App", () => {
   });
 
   it("navigates from the menu", async () => {
-    invokeMock.mockResolvedValue(STATUS);
+    answer(STATUS);
     start();
     fireEvent.click(screen.getByTestId("nav-ram"));
     await waitFor(() => expect(screen.getByTestId("page-title").textContent).toBe("RAM setup"));
@@ -71,7 +80,7 @@ describe("App", () => {
   });
 
   it("switches language from the Settings radio and remembers it", async () => {
-    invokeMock.mockResolvedValue(STATUS);
+    answer(STATUS);
     start();
     fireEvent.click(screen.getByTestId("nav-settings"));
     await waitFor(() => expect(screen.getByTestId("page-title").textContent).toBe("Settings"));
@@ -98,7 +107,7 @@ describe("App", () => {
 
   it("starts in the stored language", async () => {
     localStorage.setItem("appsnap.language", "zh-CN");
-    invokeMock.mockResolvedValue(STATUS);
+    answer(STATUS);
     start();
     await waitFor(() => expect(root().getAttribute("data-lang")).toBe("zh-CN"));
     expect(screen.getByTestId("page-title").textContent).toBe("实例");
@@ -106,7 +115,7 @@ describe("App", () => {
   });
 
   it("switches theme from the Settings radio", async () => {
-    invokeMock.mockResolvedValue(STATUS);
+    answer(STATUS);
     start();
     fireEvent.click(screen.getByTestId("nav-settings"));
     fireEvent.click(await screen.findByTestId("theme-dark"));
@@ -117,7 +126,7 @@ describe("App", () => {
   });
 
   it("applies live sandbox-status events to the header", async () => {
-    invokeMock.mockResolvedValue(STATUS);
+    answer(STATUS);
     start();
     await waitFor(() => expect(sandboxState()).toBe("running"));
     act(() => emitSandbox({ state: "unavailable", reason: "port 0 refused" }));
@@ -128,7 +137,7 @@ describe("App", () => {
   });
 
   it("shows a starting sandbox as loading, then running when the event arrives", async () => {
-    invokeMock.mockResolvedValue({ ...STATUS, sandbox: { state: "starting" } });
+    answer({ ...STATUS, sandbox: { state: "starting" } });
     start();
     await waitFor(() => expect(invokeMock).toHaveBeenCalled());
     expect(sandboxState()).toBe("loading");
@@ -138,7 +147,7 @@ describe("App", () => {
   });
 
   it("subscribes to sandbox events before it asks for the status", async () => {
-    invokeMock.mockResolvedValue(STATUS);
+    answer(STATUS);
     start();
     await waitFor(() => expect(invokeMock).toHaveBeenCalledWith("app_status", undefined));
     const subscribed = listenMock.mock.invocationCallOrder[0];
@@ -150,7 +159,7 @@ describe("App", () => {
   it("refetches when an event arrives before the first status", async () => {
     let resolveFirst: (s: AppStatus) => void = () => {};
     invokeMock.mockImplementationOnce(() => new Promise((resolve) => (resolveFirst = resolve as never)));
-    invokeMock.mockResolvedValue({ ...STATUS, sandbox: { state: "unavailable", reason: "no scenario" } });
+    answer({ ...STATUS, sandbox: { state: "unavailable", reason: "no scenario" } });
     start();
     expect(sandboxState()).toBe("loading");
     await waitFor(() => expect(listenMock).toHaveBeenCalled());
@@ -158,7 +167,7 @@ describe("App", () => {
     // The stale first answer must not win over the refetch.
     act(() => resolveFirst({ ...STATUS, sandbox: { state: "starting" } }));
     await waitFor(() => expect(screen.getByTestId("sandbox-banner").textContent).toContain("no scenario"));
-    expect(invokeMock).toHaveBeenCalledTimes(2);
+    expect(invokeMock.mock.calls.filter(([command]) => command === "app_status")).toHaveLength(2);
   });
 
   it("shows a failed status call as unavailable, with the error's code, hint and RequestId", async () => {

@@ -21,7 +21,8 @@ describe("App over the in-memory backend", () => {
     runtime = createAppRuntime(backend);
     render(<App runtime={runtime} />);
     await waitFor(() => expect(screen.getByTestId("active-profile").textContent).toContain("Sandbox"));
-    expect(backend.calls).toEqual([{ command: "app_status" }]);
+    // The start screen (the picker) then asks once for the profile's stored inventory.
+    await waitFor(() => expect(backend.calls).toEqual([{ command: "app_status" }, { command: "fleet_cached" }]));
     expect(screen.getByTestId("sandbox-status").getAttribute("data-state")).toBe("loading");
   });
 
@@ -35,11 +36,12 @@ describe("App over the in-memory backend", () => {
     expect(window.location.hash).toBe("#/results/ssg-bp1a2b3c");
   });
 
-  it("shows the Instances screen with the region scan", async () => {
+  it("shows the Instances screen: the picker on the stored inventory, with the region scan", async () => {
     runtime = createAppRuntime(createMemoryBackend());
     render(<App runtime={runtime} />);
     expect(screen.getByTestId("page-title").textContent).toBe("Instances");
-    expect(screen.getByTestId("planned-screen")).toBeTruthy();
+    await waitFor(() => expect(screen.getByTestId("fleet-picker").getAttribute("data-total")).toBe("6"));
+    expect(screen.queryByTestId("planned-screen")).toBeNull();
     expect(screen.getByTestId("region-scan").getAttribute("data-status")).toBe("idle");
   });
 });

@@ -15,4 +15,8 @@ export const queryKeys = {
   identity: (profile: string) => ["profile_test", profile] as const,
   /** `profile_import_list`: the aliyun CLI's profiles. */
   cliImport: ["profile_import_list"] as const,
+  /** `fleet_cached`: the profile's last stored inventory (refresh, deep check and fix replace it). */
+  fleetCached: (profile: string) => ["fleet_cached", profile] as const,
+  /** The instances chosen in the picker, per profile; the snapshot dialog reads it (no backend call). */
+  fleetSelection: (profile: string) => ["fleet_selection", profile] as const,
 } as const;

@@ -8,6 +8,7 @@ import type { ProfileEntry } from "../bindings/ProfileEntry";
 import type { RegionCount } from "../bindings/RegionCount";
 import type { Backend } from "./Backend";
 import { applyRam, memoryRam, planRam, type MemoryRam } from "./memoryRam";
+import { defaultFleet, fleetCommands, type MemoryFleet } from "./memoryFleet";
 
 export interface MemoryWorld {
   status: AppStatus;
@@ -26,6 +27,8 @@ export interface MemoryWorld {
   identities: Record<string, CallerIdentity | AppError>;
   /** What `profile_import_list` answers; importing moves those profiles into `profiles`. */
   cliImport: CliImportListing;
+  /** The instance picker's stored inventory and cloud (see memoryFleet.ts). */
+  fleet: MemoryFleet;
 }
 
 export interface MemoryBackend extends Backend {
@@ -78,6 +81,7 @@ export function createMemoryBackend(world: Partial<MemoryWorld> = {}): MemoryBac
     status: MEMORY_STATUS,
     regions: MEMORY_REGIONS,
     ram: memoryRam(),
+    fleet: defaultFleet(),
     profiles: [],
     identities: { ...MEMORY_IDENTITIES },
     cliImport: { path: "/home/admin/.aliyun/config.json", found: false, profiles: [] },
@@ -196,6 +200,7 @@ export function createMemoryBackend(world: Partial<MemoryWorld> = {}): MemoryBac
       cancelled.set(args.taskId, true);
       return true;
     },
+    ...fleetCommands(() => state.fleet, { calls, startTask, checkpoint, endTask: (id) => cancelled.delete(id) }),
     async regionsScan(args, onEvent) {
       calls.push({ command: "regions_scan", args });
       startTask(args.taskId);

@@ -4,6 +4,10 @@ import { call, channel } from "../ipc";
 import type { AppStatus } from "./AppStatus";
 import type { CallerIdentity } from "./CallerIdentity";
 import type { CliImportListing } from "./CliImportListing";
+import type { FixEvent } from "./FixEvent";
+import type { FixReport } from "./FixReport";
+import type { FixRequest } from "./FixRequest";
+import type { FleetEvent } from "./FleetEvent";
 import type { ProfileEntry } from "./ProfileEntry";
 import type { ProfileInput } from "./ProfileInput";
 import type { ProfileListing } from "./ProfileListing";
@@ -14,12 +18,13 @@ import type { RamOptions } from "./RamOptions";
 import type { RamPlan } from "./RamPlan";
 import type { RegionScan } from "./RegionScan";
 import type { RegionScanEvent } from "./RegionScanEvent";
+import type { StoredInventory } from "./StoredInventory";
 import type { TaskEvent } from "./TaskEvent";
 
 /** Commands that answer at once. */
-export const CALL_COMMANDS = ["app_status", "task_cancel", "ram_candidates", "ram_plan", "profiles_list", "profile_add", "profile_update", "profile_remove", "profile_select", "profile_test", "profile_import_list", "profile_import"] as const;
+export const CALL_COMMANDS = ["app_status", "task_cancel", "ram_candidates", "ram_plan", "profiles_list", "profile_add", "profile_update", "profile_remove", "profile_select", "profile_test", "profile_import_list", "profile_import", "fleet_cached"] as const;
 /** Commands that run as tasks: a caller-chosen `taskId`, `TaskEvent`s on `onEvent`, cancellable. */
-export const TASK_COMMANDS = ["regions_scan", "ram_apply"] as const;
+export const TASK_COMMANDS = ["regions_scan", "ram_apply", "fleet_refresh", "fleet_deep_check", "fleet_fix"] as const;
 export type CommandName = (typeof CALL_COMMANDS)[number] | (typeof TASK_COMMANDS)[number];
 
 /** Every command as a typed function; the UI's `Backend` has exactly these methods. */
@@ -73,6 +78,10 @@ export const commands = {
    */
   profileImport: (args: { names: Array<string> }): Promise<Array<string>> => call<Array<string>>("profile_import", args),
   /**
+   * The current profile's last stored inventory with its age; none before the first refresh.
+   */
+  fleetCached: (): Promise<StoredInventory | null> => call<StoredInventory | null>("fleet_cached"),
+  /**
    * The current profile's regions with their instance counts, one event per region.
    */
   regionsScan: (args: { taskId: string }, onEvent: (event: TaskEvent<RegionScanEvent>) => void): Promise<RegionScan> =>
@@ -82,6 +91,21 @@ export const commands = {
    */
   ramApply: (args: { taskId: string, options: RamOptions }, onEvent: (event: TaskEvent<RamApplyEvent>) => void): Promise<RamApplyReport> =>
     call<RamApplyReport>("ram_apply", { ...args, onEvent: channel(onEvent) }),
+  /**
+   * Reads the regions (empty = all) into the stored inventory, one event per region.
+   */
+  fleetRefresh: (args: { taskId: string, regions: Array<string> }, onEvent: (event: TaskEvent<FleetEvent>) => void): Promise<StoredInventory> =>
+    call<StoredInventory>("fleet_refresh", { ...args, onEvent: channel(onEvent) }),
+  /**
+   * Probes instances (empty = all) of the stored inventory and checks them again.
+   */
+  fleetDeepCheck: (args: { taskId: string, instanceIds: Array<string> }, onEvent: (event: TaskEvent<FleetEvent>) => void): Promise<StoredInventory> =>
+    call<StoredInventory>("fleet_deep_check", { ...args, onEvent: channel(onEvent) }),
+  /**
+   * Carries out a check's fix for instances, then reads their regions again.
+   */
+  fleetFix: (args: { taskId: string, request: FixRequest }, onEvent: (event: TaskEvent<FixEvent>) => void): Promise<FixReport> =>
+    call<FixReport>("fleet_fix", { ...args, onEvent: channel(onEvent) }),
 };
 
 export type Commands = typeof commands;

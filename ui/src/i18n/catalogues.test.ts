@@ -3,6 +3,7 @@ import enUS from "./en-US.json";
 import zhCN from "./zh-CN.json";
 import { ERROR_CODES } from "../ipc";
 import { SCREEN_KEYS } from "../app/routes";
+import { CHECK_IDS, FIX_ACTIONS, REASON_KEYS, REASON_PARAMS } from "../bindings/fleetLists";
 
 type Tree = { [key: string]: string | Tree };
 
@@ -50,6 +51,19 @@ describe("translation catalogues", () => {
     }
   });
 
+  it.each(Object.entries(catalogues))("%s words every check, reason and fix of the fleet engine", (_, entries) => {
+    for (const id of CHECK_IDS) expect(entries.has(`fleet.check.${id}`), id).toBe(true);
+    for (const action of FIX_ACTIONS) expect(entries.has(`fleet.fix.${action}`), action).toBe(true);
+    const vars = (s: unknown) => [...new Set([...String(s).matchAll(/{{\s*(\w+)\s*}}/g)].map((m) => m[1]))].sort();
+    for (const key of REASON_KEYS) {
+      expect(entries.has(`fleet.reason.${key}`), key).toBe(true);
+      // Exactly the parameters the engine sends: none missing, none left as {{…}}.
+      expect(vars(entries.get(`fleet.reason.${key}`)), key).toEqual([...REASON_PARAMS[key]].sort());
+    }
+    const reasons = [...entries.keys()].filter((k) => k.startsWith("fleet.reason.")).map((k) => k.slice("fleet.reason.".length));
+    expect(reasons.sort()).toEqual([...REASON_KEYS].sort());
+  });
+
   it("zh-CN is actually Chinese where it matters", () => {
     expect(catalogues["zh-CN"].get("nav.instances")).toBe("实例");
     expect(catalogues["zh-CN"].get("nav.settings")).not.toBe(catalogues["en-US"].get("nav.settings"));
@@ -63,6 +77,12 @@ describe("translation catalogues", () => {
     ["screens.scripts.description", ["应用冻结脚本", "应用解冻脚本", "云助手", "/tmp/prescript.sh", "/tmp/postscript.sh"], ["freeze script", "thaw script", "Cloud Assistant", "/tmp/prescript.sh", "/tmp/postscript.sh"]],
     ["screens.results.description", ["命令ID", "命令执行ID", "退出码", "回显信息", "实例快照", "云盘快照", "APPConsistent:True", "FsConsistent:True"], ["command ID", "invocation ID", "exit code", "output", "instance snapshot", "disk snapshot", "APPConsistent:True", "FsConsistent:True"]],
     ["screens.history.description", ["回滚云盘"], ["roll back disk"]],
+    ["fleet.consistency.application", ["应用一致性"], ["Application-consistent"]],
+    ["fleet.consistency.filesystem", ["文件系统一致性"], ["File-system-consistent"]],
+    ["fleet.check.AgentOnline", ["云助手客户端"], ["Cloud Assistant Agent"]],
+    ["fleet.fix.AttachRole", ["授予实例RAM角色"], ["RAM role"]],
+    ["fleet.reason.DiskNotEssd", ["ESSD云盘"], ["ESSD"]],
+    ["instances.col.region", ["地域"], ["Region"]],
   ];
 
   it.each(GLOSSARY)("%s uses the glossary's words", (key, zh, en) => {

@@ -363,7 +363,7 @@ async fn list_instances(
     client: &Client,
     region: &str,
     reporter: &Reporter<FleetEvent>,
-    on_page: &mut dyn FnMut(&[Instance]),
+    on_page: &mut (dyn FnMut(&[Instance]) + Send),
 ) -> Result<Result<Vec<Instance>, AcsError>, AppError> {
     let mut request = DescribeInstancesRequest {
         max_results: Some(INSTANCE_PAGE),

@@ -8,7 +8,7 @@ use ts_rs::TS;
 
 use crate::error::AppError;
 use crate::listed::listed_enum;
-use crate::ram::Evaluation;
+use crate::ram::{ConflictChoice, Evaluation, InstanceResolution, RamApplyEvent};
 
 /// What to inventory.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -385,4 +385,89 @@ pub struct StoredInventory {
     #[ts(type = "number")]
     pub age_ms: i64,
     pub inventory: Inventory,
+}
+
+/// A fix to carry out for chosen instances of the inventory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct FixRequest {
+    pub action: FixAction,
+    /// Instances of the inventory (their regions come from it); 1 to [`FIX_MAX`].
+    pub instance_ids: Vec<String>,
+    /// AttachRole: what to do with an instance that holds another role. Without it such
+    /// an instance is reported as a conflict and left as it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub on_conflict: Option<InstanceResolution>,
+}
+
+/// At most this many instances per fix.
+pub const FIX_MAX: usize = 1000;
+
+/// How a fix ended for one instance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum FixState {
+    Done,
+    /// Nothing to do (e.g. already Running) or left alone by the caller's choice.
+    Skipped,
+    /// Holds another RAM role: choose extend, replace or skip (see `choices`).
+    Conflict,
+    Failed,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct FixOutcome {
+    pub instance_id: String,
+    pub region_id: String,
+    pub state: FixState,
+    /// What happened, in English.
+    pub detail: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub error: Option<AppError>,
+    /// For a conflict: the ways out and what each costs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(as = "Option<Vec<ConflictChoice>>", optional)]
+    pub choices: Vec<ConflictChoice>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct FixReport {
+    pub action: FixAction,
+    /// One per instance asked for, in that order.
+    pub outcomes: Vec<FixOutcome>,
+}
+
+/// Progress of a fix: its own steps, the RAM engine's, then the re-read of the regions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+#[ts(export)]
+pub enum FixEvent {
+    /// A call was sent for these instances (StartInstance, InstallCloudAssistant).
+    #[serde(rename_all = "camelCase")]
+    Sent {
+        action: String,
+        region_id: String,
+        instance_ids: Vec<String>,
+    },
+    /// Waiting for started instances to show `Running`.
+    #[serde(rename_all = "camelCase")]
+    Waiting {
+        region_id: String,
+        pending: u32,
+        attempt: u32,
+    },
+    #[serde(rename_all = "camelCase")]
+    InstanceDone { outcome: FixOutcome },
+    #[serde(rename_all = "camelCase")]
+    Ram { event: RamApplyEvent },
+    #[serde(rename_all = "camelCase")]
+    Fleet { event: FleetEvent },
 }
