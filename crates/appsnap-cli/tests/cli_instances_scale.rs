@@ -66,6 +66,15 @@ async fn ten_thousand_instances_over_25_regions_each_exactly_once() {
     })
     .await
     .unwrap();
+    // The scale scenario's flow control refills on the sandbox clock, which this test
+    // holds still (time_scale 0): it would throttle forever. Completeness is the point here.
+    let off = reqwest::Client::new()
+        .put(format!("{}/_sandbox/flow-control", sb.endpoint()))
+        .json(&serde_json::json!({"enabled": false}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(off.status(), 200, "flow control switched off");
     let home = tempfile::tempdir().unwrap();
     let admin = demo_account("admin");
     let endpoint = sb.endpoint().to_owned();
