@@ -5,12 +5,14 @@
 use std::collections::{BTreeMap, HashSet};
 use std::time::Duration;
 
+use acs_openapi::retry::is_transient;
 use acs_openapi::Client;
 
 use super::classify::{disk_consistency, group_consistency, judge};
 use super::explain::{explain, group_id_in, Evidence};
 use super::history::JobStore;
 use super::poll::{self, is_final_invocation};
+use super::stuck::stop_and_check;
 use super::types::{
     DiskResult, Finding, FindingSource, JobEvent, JobTuning, Mandate, ResultConsistency, RunRecord,
     RunStatus,
@@ -73,14 +75,14 @@ fn in_flight(runs: &[RunRecord]) -> usize {
         .filter(|r| {
             matches!(
                 r.result.status,
-                RunStatus::Running | RunStatus::Snapshotting
+                RunStatus::Invoking | RunStatus::Running | RunStatus::Snapshotting
             )
         })
         .count()
 }
 
 /// Sends queued runs up to the limit; an `Invoking` run (a crash between recording its
-/// token and the reply) is sent again with the same token, so the cloud runs it once.
+/// token and the reply, or a call still failing after the client's retries) is sent again with the same token, so the cloud runs it once.
 async fn send(ctx: &Ctx<'_>, runs: &mut [RunRecord]) -> Result<bool, AppError> {
     let mut changed = false;
     for i in 0..runs.len() {
@@ -106,7 +108,11 @@ async fn send(ctx: &Ctx<'_>, runs: &mut [RunRecord]) -> Result<bool, AppError> {
                 ctx.store.save_invocation(r)?;
                 set(ctx, r, RunStatus::Running)?;
             }
+            // Still transient after the client's own retries: the run stays `Invoking`
+            // and is sent again next round with the same token (the cloud runs it once).
+            Err(e) if is_transient(&e) => continue,
             Err(e) => {
+                let e = AppError::from(e);
                 r.error_code = Some(e.code.name().to_owned());
                 r.result.consistency = Some(ResultConsistency::Failed);
                 r.result.explanation = r.plan.preflight.clone();
@@ -172,19 +178,22 @@ async fn poll_running(ctx: &Ctx<'_>, runs: &mut [RunRecord]) -> Result<bool, App
                 }
                 _ if stuck(ctx, r) => {
                     // Best effort: the finding says what to check either way.
-                    let stopped = poll::stop(ctx.client, &region, &id, &r.plan.instance_id).await;
+                    let what = stop_and_check(
+                        ctx.client,
+                        &region,
+                        &id,
+                        &r.plan.instance_id,
+                        ctx.tuning.stop_wait,
+                    )
+                    .await;
                     r.result.consistency = Some(ResultConsistency::Failed);
                     r.result.explanation = r.plan.preflight.clone();
                     r.result.explanation.push(Finding {
                         source: FindingSource::Stuck,
                         finding: format!(
-                            "invocation {id} did not end within the freeze timeout ({} s) plus {} s; {}; check that no file system of the instance is left frozen (a deep check lists the mounts) and the plugin log",
+                            "invocation {id} did not end within the freeze timeout ({} s) plus {} s for the snapshot; {what}; then read the plugin's log (app-snapshot-plugin/<version>/log/app_snapshot_plugin.log.<date>.<n> in the Cloud Assistant plugin directory) for the step it stopped at",
                             ctx.freeze_timeout_secs,
                             ctx.tuning.stuck_allowance.as_secs(),
-                            match stopped {
-                                Ok(()) => "it was stopped with StopInvocation".to_owned(),
-                                Err(e) => format!("StopInvocation failed: {}", e.message),
-                            }
                         ),
                     });
                     set(ctx, r, RunStatus::Stuck)?;

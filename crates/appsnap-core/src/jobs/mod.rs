@@ -5,7 +5,7 @@
 //!
 //! Layout, lowest first (nothing imports upward): `types` (data), `options`, `classify`,
 //! `explain` (pure), `discover` → `plan` (pre-flight), `history` (SQLite), `poll` (the
-//! calls), `drive` (one region's loop) → `run` (jobs, retry, resume).
+//! calls), `stuck` (stop and check), `drive` (one region's loop) → `run` (jobs, retry, resume).
 
 mod classify;
 mod discover;
@@ -16,6 +16,7 @@ mod options;
 mod plan;
 mod poll;
 mod run;
+mod stuck;
 mod types;
 
 pub use classify::{disk_consistency, group_consistency, judge, APP_TAG, FS_TAG};
