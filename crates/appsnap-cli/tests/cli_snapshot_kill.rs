@@ -136,14 +136,16 @@ async fn a_cli_killed_mid_poll_is_finished_by_jobs_resume_without_running_twice(
     // Both invocations running, then a poll or two, then SIGKILL.
     let mut running = 0;
     let mut job = String::new();
+    let mut seen = Vec::new();
     while running < 2 {
         let line = rx
             .recv_timeout(Duration::from_secs(30))
-            .expect("the CLI reports its runs");
+            .unwrap_or_else(|e| panic!("the CLI reports its runs ({e}): {seen:#?}"));
+        seen.push(line.clone());
         if let Some(j) = line.strip_prefix("appsnap: job ") {
             job = j.trim().to_owned();
         }
-        running += usize::from(line.contains(": running (t-"));
+        running += usize::from(line.contains(": Running (t-"));
     }
     let polls = loop {
         let n = count(&sb, "DescribeInvocationResults").await;
