@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use acs_openapi::retry::is_transient;
 use acs_openapi::Client;
+use futures::StreamExt;
 
 use super::classify::{disk_consistency, group_consistency, judge};
 use super::explain::{explain, group_id_in, Evidence};
@@ -20,6 +21,9 @@ use super::types::{
 use crate::error::AppError;
 use crate::fleet::now_ms;
 use crate::progress::Reporter;
+
+/// InvokeCommand calls in flight at once per region (the client's default per endpoint).
+const SEND_PARALLEL: usize = 8;
 
 pub struct Ctx<'a> {
     pub client: &'a Client,
@@ -81,10 +85,12 @@ fn in_flight(runs: &[RunRecord]) -> usize {
         .count()
 }
 
-/// Sends queued runs up to the limit; an `Invoking` run (a crash between recording its
-/// token and the reply, or a call still failing after the client's retries) is sent again with the same token, so the cloud runs it once.
+/// Sends queued runs up to the limit, `SEND_PARALLEL` calls at once; an `Invoking` run (a
+/// crash between recording its token and the reply, or a call still failing after the
+/// client's retries) is sent again with the same token, so the cloud runs it once. Each
+/// token is in history before its call goes out.
 async fn send(ctx: &Ctx<'_>, runs: &mut [RunRecord]) -> Result<bool, AppError> {
-    let mut changed = false;
+    let mut chosen = Vec::new();
     for i in 0..runs.len() {
         let status = runs[i].result.status;
         let resend = status == RunStatus::Invoking;
@@ -93,14 +99,25 @@ async fn send(ctx: &Ctx<'_>, runs: &mut [RunRecord]) -> Result<bool, AppError> {
         }
         ctx.reporter.checkpoint().ok();
         if ctx.reporter.is_cancelled() && !resend {
-            break;
+            continue;
         }
-        let r = &mut runs[i];
         if !resend {
-            set(ctx, r, RunStatus::Invoking)?;
-            ctx.store.save_invocation(r)?;
+            set(ctx, &mut runs[i], RunStatus::Invoking)?;
+            ctx.store.save_invocation(&runs[i])?;
         }
-        match poll::invoke(ctx.client, r, ctx.tuning.command_timeout_secs).await {
+        chosen.push(i);
+    }
+    let timeout = ctx.tuning.command_timeout_secs;
+    let shared: &[RunRecord] = runs;
+    let replies: Vec<_> = futures::stream::iter(chosen)
+        .map(|i| async move { (i, poll::invoke(ctx.client, &shared[i], timeout).await) })
+        .buffer_unordered(SEND_PARALLEL)
+        .collect()
+        .await;
+    let mut changed = false;
+    for (i, reply) in replies {
+        let r = &mut runs[i];
+        match reply {
             Ok((command_id, invoke_id)) => {
                 r.result.command_id = Some(command_id);
                 r.result.invoke_id = Some(invoke_id);
