@@ -5,12 +5,15 @@
 use std::collections::{BTreeMap, HashSet};
 use std::time::Duration;
 
+use acs_openapi::retry::is_transient;
 use acs_openapi::Client;
+use futures::StreamExt;
 
 use super::classify::{disk_consistency, group_consistency, judge};
 use super::explain::{explain, group_id_in, Evidence};
 use super::history::JobStore;
 use super::poll::{self, is_final_invocation};
+use super::stuck::stop_and_check;
 use super::types::{
     DiskResult, Finding, FindingSource, JobEvent, JobTuning, Mandate, ResultConsistency, RunRecord,
     RunStatus,
@@ -18,6 +21,9 @@ use super::types::{
 use crate::error::AppError;
 use crate::fleet::now_ms;
 use crate::progress::Reporter;
+
+/// InvokeCommand calls in flight at once per region (the client's default per endpoint).
+const SEND_PARALLEL: usize = 8;
 
 pub struct Ctx<'a> {
     pub client: &'a Client,
@@ -73,16 +79,18 @@ fn in_flight(runs: &[RunRecord]) -> usize {
         .filter(|r| {
             matches!(
                 r.result.status,
-                RunStatus::Running | RunStatus::Snapshotting
+                RunStatus::Invoking | RunStatus::Running | RunStatus::Snapshotting
             )
         })
         .count()
 }
 
-/// Sends queued runs up to the limit; an `Invoking` run (a crash between recording its
-/// token and the reply) is sent again with the same token, so the cloud runs it once.
+/// Sends queued runs up to the limit, `SEND_PARALLEL` calls at once; an `Invoking` run (a
+/// crash between recording its token and the reply, or a call still failing after the
+/// client's retries) is sent again with the same token, so the cloud runs it once. Each
+/// token is in history before its call goes out.
 async fn send(ctx: &Ctx<'_>, runs: &mut [RunRecord]) -> Result<bool, AppError> {
-    let mut changed = false;
+    let mut chosen = Vec::new();
     for i in 0..runs.len() {
         let status = runs[i].result.status;
         let resend = status == RunStatus::Invoking;
@@ -91,14 +99,25 @@ async fn send(ctx: &Ctx<'_>, runs: &mut [RunRecord]) -> Result<bool, AppError> {
         }
         ctx.reporter.checkpoint().ok();
         if ctx.reporter.is_cancelled() && !resend {
-            break;
+            continue;
         }
-        let r = &mut runs[i];
         if !resend {
-            set(ctx, r, RunStatus::Invoking)?;
-            ctx.store.save_invocation(r)?;
+            set(ctx, &mut runs[i], RunStatus::Invoking)?;
+            ctx.store.save_invocation(&runs[i])?;
         }
-        match poll::invoke(ctx.client, r, ctx.tuning.command_timeout_secs).await {
+        chosen.push(i);
+    }
+    let timeout = ctx.tuning.command_timeout_secs;
+    let shared: &[RunRecord] = runs;
+    let replies: Vec<_> = futures::stream::iter(chosen)
+        .map(|i| async move { (i, poll::invoke(ctx.client, &shared[i], timeout).await) })
+        .buffer_unordered(SEND_PARALLEL)
+        .collect()
+        .await;
+    let mut changed = false;
+    for (i, reply) in replies {
+        let r = &mut runs[i];
+        match reply {
             Ok((command_id, invoke_id)) => {
                 r.result.command_id = Some(command_id);
                 r.result.invoke_id = Some(invoke_id);
@@ -106,7 +125,11 @@ async fn send(ctx: &Ctx<'_>, runs: &mut [RunRecord]) -> Result<bool, AppError> {
                 ctx.store.save_invocation(r)?;
                 set(ctx, r, RunStatus::Running)?;
             }
+            // Still transient after the client's own retries: the run stays `Invoking`
+            // and is sent again next round with the same token (the cloud runs it once).
+            Err(e) if is_transient(&e) => continue,
             Err(e) => {
+                let e = AppError::from(e);
                 r.error_code = Some(e.code.name().to_owned());
                 r.result.consistency = Some(ResultConsistency::Failed);
                 r.result.explanation = r.plan.preflight.clone();
@@ -172,19 +195,22 @@ async fn poll_running(ctx: &Ctx<'_>, runs: &mut [RunRecord]) -> Result<bool, App
                 }
                 _ if stuck(ctx, r) => {
                     // Best effort: the finding says what to check either way.
-                    let stopped = poll::stop(ctx.client, &region, &id, &r.plan.instance_id).await;
+                    let what = stop_and_check(
+                        ctx.client,
+                        &region,
+                        &id,
+                        &r.plan.instance_id,
+                        ctx.tuning.stop_wait,
+                    )
+                    .await;
                     r.result.consistency = Some(ResultConsistency::Failed);
                     r.result.explanation = r.plan.preflight.clone();
                     r.result.explanation.push(Finding {
                         source: FindingSource::Stuck,
                         finding: format!(
-                            "invocation {id} did not end within the freeze timeout ({} s) plus {} s; {}; check that no file system of the instance is left frozen (a deep check lists the mounts) and the plugin log",
+                            "invocation {id} did not end within the freeze timeout ({} s) plus {} s for the snapshot; {what}; then read the plugin's log (app-snapshot-plugin/<version>/log/app_snapshot_plugin.log.<date>.<n> in the Cloud Assistant plugin directory) for the step it stopped at",
                             ctx.freeze_timeout_secs,
                             ctx.tuning.stuck_allowance.as_secs(),
-                            match stopped {
-                                Ok(()) => "it was stopped with StopInvocation".to_owned(),
-                                Err(e) => format!("StopInvocation failed: {}", e.message),
-                            }
                         ),
                     });
                     set(ctx, r, RunStatus::Stuck)?;

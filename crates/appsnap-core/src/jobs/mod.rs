@@ -3,9 +3,18 @@
 //! checks, invocations with a ClientToken per instance-run, adaptive batched polling, the
 //! group and its tags read, each result classified and explained, all in `appsnap.db`.
 //!
+//! Faults: the client retries throttling, 5xx and dropped connections; an InvokeCommand
+//! still failing that way stays `Invoking` and is sent again with the same ClientToken
+//! (the cloud answers with the same invocation), a refusal or a malformed reply (no
+//! InvokeId) fails the run with the cloud's words. A run with no end past the freeze
+//! timeout + `JobTuning::stuck_allowance` is stopped (`StopInvocation`) and watched for
+//! its end for `stop_wait`, the plugin's thaw; the finding says whether it ended and what
+//! to check. Not done yet: re-pushing or verifying the Linux scripts before each run
+//! (issue 11 Options) — the job sends what the instance holds.
+//!
 //! Layout, lowest first (nothing imports upward): `types` (data), `options`, `classify`,
 //! `explain` (pure), `discover` → `plan` (pre-flight), `history` (SQLite), `poll` (the
-//! calls), `drive` (one region's loop) → `run` (jobs, retry, resume).
+//! calls), `stuck` (stop and check), `drive` (one region's loop) → `run` (jobs, retry, resume).
 
 mod classify;
 mod discover;
@@ -16,6 +25,7 @@ mod options;
 mod plan;
 mod poll;
 mod run;
+mod stuck;
 mod types;
 
 pub use classify::{disk_consistency, group_consistency, judge, APP_TAG, FS_TAG};

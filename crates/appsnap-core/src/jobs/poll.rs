@@ -8,11 +8,12 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use acs_openapi::actions::cloud_assistant::{
     DescribeInvocationResultsRequest, InvocationResult, InvokeCommandRequest, RunCommandRequest,
+    StopInvocationRequest,
 };
 use acs_openapi::actions::snapshots::{
     DescribeSnapshotGroupsRequest, DescribeSnapshotsRequest, SnapshotGroup,
 };
-use acs_openapi::{Client, Params, Product, Request};
+use acs_openapi::{AcsError, Client};
 use futures::StreamExt;
 
 use super::discover::plugin_script;
@@ -32,12 +33,14 @@ pub fn is_final_invocation(status: &str) -> bool {
     )
 }
 
-/// Sends the run's invocation with its ClientToken: `(command id, invoke id)`.
+/// Sends the run's invocation with its ClientToken: `(command id, invoke id)`. The
+/// cloud's own error is returned so the caller can tell a transient one (sent again
+/// later with the same token) from a refusal.
 pub async fn invoke(
     client: &Client,
     run: &RunRecord,
     timeout: u32,
-) -> Result<(String, String), AppError> {
+) -> Result<(String, String), AcsError> {
     let region = &run.plan.region_id;
     let instances = vec![run.plan.instance_id.clone()];
     match &run.plan.trigger {
@@ -64,7 +67,8 @@ pub async fn invoke(
                     },
                 )
                 .await?;
-            Ok((command_id.clone(), r.invoke_id))
+            let id = known(r.invoke_id, "InvokeCommand", "InvokeId", &r.request_id)?;
+            Ok((command_id.clone(), id))
         }
         Trigger::Plugin { command_type } => {
             let r = client
@@ -81,8 +85,24 @@ pub async fn invoke(
                     },
                 )
                 .await?;
-            Ok((r.command_id, r.invoke_id))
+            let id = known(r.invoke_id, "RunCommand", "InvokeId", &r.request_id)?;
+            let command = known(r.command_id, "RunCommand", "CommandId", &r.request_id)?;
+            Ok((command, id))
         }
+    }
+}
+
+/// A reply without the id it exists to give cannot be polled: refused as malformed
+/// (not transient, so it is not sent again).
+fn known(id: String, action: &str, field: &str, request_id: &str) -> Result<String, AcsError> {
+    match id.is_empty() {
+        false => Ok(id),
+        true => Err(AcsError::Unparseable {
+            action: action.to_owned(),
+            http_status: 200,
+            request_id: Some(request_id.to_owned()).filter(|r| !r.is_empty()),
+            message: format!("the reply has no {field}"),
+        }),
     }
 }
 
@@ -200,10 +220,40 @@ pub async fn stop(
     invoke_id: &str,
     instance_id: &str,
 ) -> Result<(), AppError> {
-    let mut p = Params::new();
-    p.set("InvokeId", invoke_id)
-        .repeat("InstanceId", &[instance_id]);
-    let req = Request::new(Product::Ecs, "StopInvocation", p).in_region(Some(region));
-    client.call_json(&req).await?;
+    client
+        .stop_invocation(
+            region,
+            &StopInvocationRequest {
+                invoke_id: invoke_id.to_owned(),
+                instance_ids: vec![instance_id.to_owned()],
+            },
+        )
+        .await?;
     Ok(())
+}
+
+/// The instance's status in one invocation (`DescribeInvocationResults` by invoke id),
+/// `None` while the cloud does not list it.
+pub async fn invocation_status(
+    client: &Client,
+    region: &str,
+    invoke_id: &str,
+    instance_id: &str,
+) -> Result<Option<String>, AppError> {
+    let r = client
+        .describe_invocation_results(
+            region,
+            &DescribeInvocationResultsRequest {
+                invoke_id: Some(invoke_id.to_owned()),
+                instance_id: Some(instance_id.to_owned()),
+                ..DescribeInvocationResultsRequest::default()
+            },
+        )
+        .await?;
+    Ok(r.invocation
+        .invocation_results
+        .invocation_result
+        .into_iter()
+        .find(|x| x.instance_id == instance_id)
+        .map(|x| x.invocation_status))
 }

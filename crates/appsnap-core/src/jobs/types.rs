@@ -305,8 +305,12 @@ pub struct JobTuning {
     pub first_poll: Duration,
     pub max_poll: Duration,
     pub backoff: f64,
-    /// Past freeze timeout + this, an unended invocation is stuck.
+    /// Past freeze timeout + this (the snapshot's time and a margin), an unended
+    /// invocation is stuck and stopped.
     pub stuck_allowance: Duration,
+    /// How long a stopped invocation is watched for its end (the thaw) before the
+    /// finding says its file systems may still be frozen.
+    pub stop_wait: Duration,
     /// `Timeout` sent with the invocation (the snapshot can take minutes).
     pub command_timeout_secs: u32,
     /// How long a finished run waits for its group to be `accomplished`.
@@ -320,6 +324,7 @@ impl Default for JobTuning {
             max_poll: Duration::from_secs(5),
             backoff: 1.5,
             stuck_allowance: Duration::from_secs(600),
+            stop_wait: Duration::from_secs(30),
             command_timeout_secs: 900,
             group_wait: Duration::from_secs(600),
         }
