@@ -13,7 +13,7 @@ mod types;
 
 pub use export::{csv, json, CSV_COLUMNS};
 pub use query::{History, MAX_PAGE};
-pub use time::iso_utc;
+pub use time::{day_start_ms, iso_utc};
 pub use types::*;
 
 /// Step 5 of `appsnap.db`: the run's region and consistency as indexed columns (generated

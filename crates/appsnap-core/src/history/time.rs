@@ -32,3 +32,47 @@ mod tests {
         assert_eq!(iso_utc(1_767_225_599_999), "2025-12-31T23:59:59Z");
     }
 }
+
+/// `yyyy-MM-dd` (UTC midnight) as Unix ms, for date-range filters typed by a user.
+pub fn day_start_ms(s: &str) -> Result<i64, crate::AppError> {
+    let bad = || crate::AppError::invalid_input(format!("'{s}' is not a date (yyyy-MM-dd)"));
+    let parts: Vec<&str> = s.trim().split('-').collect();
+    let [y, m, d] = parts[..] else {
+        return Err(bad());
+    };
+    let (y, m, d): (i64, i64, i64) = (
+        y.parse().map_err(|_| bad())?,
+        m.parse().map_err(|_| bad())?,
+        d.parse().map_err(|_| bad())?,
+    );
+    if !(1970..=9999).contains(&y) || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return Err(bad());
+    }
+    let yy = if m <= 2 { y - 1 } else { y };
+    let era = yy.div_euclid(400);
+    let yoe = yy - era * 400;
+    let mp = if m > 2 { m - 3 } else { m + 9 };
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let ms = days * 86_400_000;
+    // 2026-02-31 would roll into March: refuse what does not read back the same.
+    if iso_utc(ms)[..10] != format!("{y:04}-{m:02}-{d:02}") {
+        return Err(bad());
+    }
+    Ok(ms)
+}
+
+#[cfg(test)]
+mod day_tests {
+    use super::day_start_ms;
+
+    #[test]
+    fn dates_parse_to_utc_midnight_and_bad_ones_are_refused() {
+        assert_eq!(day_start_ms("1970-01-11").unwrap(), 10 * 86_400_000);
+        assert_eq!(day_start_ms("2000-02-29").unwrap(), 951_782_400_000);
+        for bad in ["2026-02-31", "2026-13-01", "yesterday", "2026-1"] {
+            assert!(day_start_ms(bad).is_err(), "{bad}");
+        }
+    }
+}
