@@ -83,6 +83,7 @@ bench:
 	cargo run --release -p acs-openapi --example bench_sandbox
 	tests/sdk-compat/venv.sh
 	cargo run --release -p appsnap-core --example bench_fleet
+	cargo run --release -p appsnap-core --example bench_history
 
 e2e: app
 	tests/e2e/run.sh

@@ -24,7 +24,7 @@ pub(crate) const MIGRATION: &str = "
         GENERATED ALWAYS AS (json_extract(document, '$.result.regionId')) VIRTUAL;
     ALTER TABLE job_run ADD COLUMN consistency TEXT
         GENERATED ALWAYS AS (json_extract(document, '$.result.consistency')) VIRTUAL;
-    CREATE INDEX job_created ON job(created_ms);
+    CREATE INDEX job_created ON job(created_ms, job_id);
     CREATE INDEX job_run_instance ON job_run(instance_id);
     CREATE INDEX job_run_region ON job_run(region_id);
     CREATE INDEX job_run_status ON job_run(status);

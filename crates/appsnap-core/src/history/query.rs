@@ -65,13 +65,18 @@ impl History {
                 |r| r.get(0),
             )
             .map_err(|e| self.db(e))?;
+        // The page is chosen on narrow columns first; only its rows' documents are read.
         let sql = format!(
             "SELECT r.job_id, j.created_ms, j.profile, r.instance_id, r.region_id, r.status,
                     r.consistency, json_extract(r.document, '$.result.snapshotGroupId'),
                     json_extract(r.document, '$.result.exitCode')
-             FROM job_run r JOIN job j ON j.job_id = r.job_id {clause}
-             ORDER BY j.created_ms DESC, j.job_id DESC, r.instance_id
-             LIMIT {} OFFSET {}",
+             FROM (SELECT r.rowid AS rid, j.created_ms AS c, j.job_id AS jid,
+                          r.instance_id AS iid
+                   FROM job_run r JOIN job j ON j.job_id = r.job_id {clause}
+                   ORDER BY j.created_ms DESC, j.job_id DESC, r.instance_id
+                   LIMIT {} OFFSET {}) p
+             JOIN job_run r ON r.rowid = p.rid JOIN job j ON j.job_id = r.job_id
+             ORDER BY p.c DESC, p.jid DESC, p.iid",
             page.limit, page.offset
         );
         let mut st = self.conn.prepare(&sql).map_err(|e| self.db(e))?;

@@ -82,13 +82,13 @@ pub fn job(dir: &Path, job_id: &str, created_ms: i64, mandate: Mandate, runs: &[
             res.command_id = Some("c-appsnapshot".into());
             res.invoke_id = Some(format!("t-{}-{}", job_id, r.instance));
         }
-        if r.consistency.is_some() && r.consistency != Some(ResultConsistency::Failed) {
+        if let Some(c) = r.consistency.filter(|c| *c != ResultConsistency::Failed) {
             res.snapshot_group_id = Some(format!("ssg-{}-{}", job_id, r.instance));
             res.disks = vec![DiskResult {
                 disk_id: format!("d-{}", r.instance),
                 snapshot_id: format!("s-{}-{}", job_id, r.instance),
                 tags: BTreeMap::new(),
-                consistency: r.consistency.unwrap(),
+                consistency: c,
             }];
         }
         if !r.why.is_empty() {
