@@ -84,6 +84,7 @@ bench:
 	tests/sdk-compat/venv.sh
 	cargo run --release -p appsnap-core --example bench_fleet
 	cargo run --release -p appsnap-core --example bench_jobs
+	cargo run --release -p appsnap-core --example bench_history
 
 e2e: app
 	tests/e2e/run.sh

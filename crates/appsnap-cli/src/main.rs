@@ -2,11 +2,13 @@
 //! subcommand lives in its own module and returns an exit code.
 
 mod cloud_cmd;
+mod history_cmd;
 mod instances_cmd;
 mod output;
 mod profile_cmd;
 mod ram_cmd;
 mod report;
+mod rollback_cmd;
 mod sandbox_cmd;
 mod scripts_cmd;
 mod snapshot_cmd;
@@ -49,9 +51,12 @@ enum Command {
     /// App-consistent snapshot jobs: create (seed steps 2 and 3), retry the failed ones.
     #[command(subcommand)]
     Snapshot(snapshot_cmd::SnapshotCommand),
-    /// Snapshot job history: resume unfinished jobs.
+    /// Snapshot job history: list and filter, show a job, export CSV/JSON, resume
+    /// unfinished jobs.
     #[command(subcommand)]
-    Jobs(snapshot_cmd::JobsCommand),
+    Jobs(history_cmd::JobsCommand),
+    /// Roll an instance's disks back to a snapshot group (prints the plan, asks first).
+    Rollback(rollback_cmd::RollbackArgs),
     /// The local sandbox cloud: serve it, or print its demo keys.
     #[command(subcommand)]
     Sandbox(sandbox_cmd::SandboxCommand),
@@ -78,7 +83,8 @@ fn main() -> ExitCode {
             Command::Ram(cmd) => ram_cmd::run(cmd, &cli.global).await,
             Command::Scripts(cmd) => scripts_cmd::run(cmd, &cli.global).await,
             Command::Snapshot(cmd) => snapshot_cmd::snapshot(cmd, &cli.global).await,
-            Command::Jobs(cmd) => snapshot_cmd::jobs_cmd(cmd, &cli.global).await,
+            Command::Jobs(cmd) => history_cmd::run(cmd, &cli.global).await,
+            Command::Rollback(args) => rollback_cmd::run(&args, &cli.global).await,
             Command::Sandbox(cmd) => sandbox_cmd::run(cmd.with_output(cli.global.output)).await,
             // Local work on a file and the OS keyring; nothing else runs meanwhile.
             Command::Profile(cmd) => profile_cmd::run(cmd, &cli.global),

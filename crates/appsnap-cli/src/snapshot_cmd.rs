@@ -1,4 +1,4 @@
-//! `appsnap snapshot create|retry` and `appsnap jobs resume`: core's jobs engine, the
+//! `appsnap snapshot create|retry` and `appsnap jobs resume` (history_cmd.rs routes it): core's jobs engine, the
 //! instances found by an inventory of every region (an unknown id is refused before any
 //! snapshot call), history in appsnap.db, one line per state change on stderr, the
 //! result on stdout. Exit 0 when every instance met the mandate, 4 when some did not,
@@ -30,12 +30,6 @@ pub enum SnapshotCommand {
         /// The job id `create` printed.
         job: String,
     },
-}
-
-#[derive(Debug, Subcommand)]
-pub enum JobsCommand {
-    /// Finish every job a stopped appsnap left unfinished, from history.
-    Resume,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -96,15 +90,12 @@ pub async fn snapshot(cmd: SnapshotCommand, opts: &GlobalOptions) -> ExitCode {
     }
 }
 
-pub async fn jobs_cmd(cmd: JobsCommand, opts: &GlobalOptions) -> ExitCode {
-    match cmd {
-        JobsCommand::Resume => {
-            with_store(opts, |client, store, reporter| async move {
-                jobs::resume_all(&client, &store, &JobTuning::default(), &reporter).await
-            })
-            .await
-        }
-    }
+/// `appsnap jobs resume`: every unfinished job finished from history.
+pub async fn resume(opts: &GlobalOptions) -> ExitCode {
+    with_store(opts, |client, store, reporter| async move {
+        jobs::resume_all(&client, &store, &JobTuning::default(), &reporter).await
+    })
+    .await
 }
 
 async fn create(args: &CreateArgs, opts: &GlobalOptions) -> ExitCode {
@@ -257,7 +248,7 @@ fn finish(output: Output, reports: Result<Vec<JobReport>, AppError>) -> ExitCode
     }
 }
 
-fn render(r: &JobReport) -> String {
+pub(crate) fn render(r: &JobReport) -> String {
     let rows: Vec<Vec<String>> = r
         .results
         .iter()

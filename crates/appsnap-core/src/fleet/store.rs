@@ -51,6 +51,8 @@ const MIGRATIONS: &[&str] = &[
      );",
     // 4: snapshot job history (jobs/history.rs).
     crate::jobs::HISTORY_MIGRATION,
+    // 5: history's indexed columns and indexes, and the rollbacks (history/mod.rs).
+    crate::history::MIGRATION,
 ];
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 

@@ -334,6 +334,12 @@ fn reset_one(
     if dry_run {
         return Err(ApiError::dry_run_passed());
     }
+    // The guest's files go back to the snapshot's state (system disk only, see Snapshot).
+    if let Some(files) = snap.guest_files.clone() {
+        if let Some(inst) = reg.instances.get_mut(&instance_id) {
+            inst.guest.files = files;
+        }
+    }
     if let Some(d) = reg.disks.get_mut(disk_id) {
         d.reset_from = Some(snapshot_id.to_string());
     }

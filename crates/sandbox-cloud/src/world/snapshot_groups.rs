@@ -85,6 +85,10 @@ pub fn create_group(
         .instance_id
         .clone()
         .unwrap_or_else(|| disks[0].instance_id.clone().unwrap_or_default());
+    let guest_files = region
+        .instances
+        .get(&instance_id)
+        .map(|i| i.guest.files.clone());
     let group_id = world.rng.resource_id("ssg", region_id);
     let mut snapshot_ids = Vec::new();
     for d in &disks {
@@ -113,6 +117,7 @@ pub fn create_group(
             retention_days: req.retention_days,
             tags: Tags(req.tags.clone()),
             group_id: Some(group_id.clone()),
+            guest_files: (d.kind == "system").then(|| guest_files.clone()).flatten(),
         };
         world
             .region_mut(account, region_id)?

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
+use sha2::Digest;
 
 use crate::clock::{iso, SimTime};
 use crate::world::model::os::OsType;
@@ -226,7 +227,7 @@ impl Guest {
         let files: Vec<Value> = self
             .files
             .iter()
-            .map(|(p, f)| json!({"path": p, "owner": f.owner, "group": f.group, "mode": format!("{:04o}", f.mode), "size": f.content.len(), "crlf": f.has_crlf(), "modified": iso(f.modified)}))
+            .map(|(p, f)| json!({"path": p, "owner": f.owner, "group": f.group, "mode": format!("{:04o}", f.mode), "size": f.content.len(), "sha256": format!("{:x}", sha2::Sha256::digest(&f.content)), "crlf": f.has_crlf(), "modified": iso(f.modified)}))
             .collect();
         json!({
             "files": files,

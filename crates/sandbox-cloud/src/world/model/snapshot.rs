@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 use crate::clock::{iso, SimTime};
+use crate::world::model::guest::GuestFile;
 use crate::world::model::status::SnapshotStatus;
 use crate::world::model::tags::Tags;
 
@@ -32,6 +33,9 @@ pub struct Snapshot {
     pub retention_days: Option<u32>,
     pub tags: Tags,
     pub group_id: Option<String>,
+    /// The guest's files when the snapshot was taken, on system-disk snapshots only (the
+    /// sandbox keeps every guest file on the system disk); ResetDisk(s) restores them.
+    pub guest_files: Option<BTreeMap<String, GuestFile>>,
 }
 
 impl Snapshot {
@@ -195,6 +199,7 @@ mod tests {
             retention_days: None,
             tags: Tags::default(),
             group_id: None,
+            guest_files: None,
         };
         assert_eq!(s.status(1000).as_str(), "progressing");
         assert_eq!(s.progress(2000), "50%");
