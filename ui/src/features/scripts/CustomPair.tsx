@@ -28,7 +28,7 @@ export function CustomPair({ onPair }: { onPair: (pair: ScriptPair | undefined) 
   }, [ok, texts, onPair]);
 
   return (
-    <Space direction="vertical" size="middle" style={{ width: "100%" }} data-testid="scripts-custom">
+    <Space orientation="vertical" size="middle" style={{ width: "100%" }} data-testid="scripts-custom">
       {ROLES.map((role) => (
         <RoleEditor
           key={role}

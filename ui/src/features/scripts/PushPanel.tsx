@@ -37,7 +37,7 @@ export function PushPanel({ task, pair, targets }: Props) {
     report: task.result?.instances.find((i) => i.instanceId === x.instanceId),
   }));
   return (
-    <Space direction="vertical" style={{ width: "100%" }} data-testid="scripts-push" data-status={task.status}>
+    <Space orientation="vertical" style={{ width: "100%" }} data-testid="scripts-push" data-status={task.status}>
       <Space>
         <Button
           type="primary"

@@ -47,16 +47,15 @@ export function ScriptsScreen() {
   return (
     <div data-testid="scripts-screen" data-mode={mode}>
       <PageHeader title={t("nav.scripts")} description={t("screens.scripts.description")} />
-      <Space direction="vertical" size="middle" style={{ width: "100%" }}>
+      <Space orientation="vertical" size="middle" style={{ width: "100%" }}>
         <Space>
-          <span>{t("scripts.timeout")}</span>
+          <span>{t("scripts.timeout")} ({t("scripts.seconds")})</span>
           <InputNumber
             data-testid="scripts-timeout"
             min={1}
             max={3600}
             value={timeout}
             onChange={(v) => setFreezeTimeout(typeof v === "number" ? v : DEFAULT_TIMEOUT_SECONDS)}
-            addonAfter={t("scripts.seconds")}
           />
         </Space>
         <Tabs

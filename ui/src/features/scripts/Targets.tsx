@@ -15,7 +15,7 @@ export function Targets({ stored, selected, onSelect }: Props) {
   const { t } = useTranslation();
   const all = linuxTargets(stored);
   return (
-    <Space direction="vertical" style={{ width: "100%" }}>
+    <Space orientation="vertical" style={{ width: "100%" }}>
       <Typography.Text type="secondary">{stored ? t("scripts.targets.hint") : t("scripts.targets.noInventory")}</Typography.Text>
       <Select
         mode="multiple"

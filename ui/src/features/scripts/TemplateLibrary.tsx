@@ -1,7 +1,7 @@
 // The template library: each template with what it holds and for how long, its parameters
 // checked live, and the pair exactly as it would be pushed (read-only, with copy).
 import { useQuery } from "@tanstack/react-query";
-import { Alert, Button, Card, Descriptions, Form, Input, List, Space, Tag, Typography } from "antd";
+import { Alert, Button, Card, Descriptions, Form, Input, Skeleton, Space, Tag, Typography } from "antd";
 import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { queryKeys } from "../../app/queryKeys";
@@ -53,14 +53,12 @@ export function TemplateLibrary({ timeout, onPair }: Props) {
   const general = problems.data?.filter((p) => !p.param) ?? [];
 
   return (
-    <Space direction="vertical" size="middle" style={{ width: "100%" }} data-testid="scripts-library" data-template={chosen?.name}>
-      <List<ScriptTemplate>
-        grid={{ gutter: 12, column: 3 }}
-        dataSource={list.data ?? []}
-        loading={list.isPending}
-        renderItem={(x) => (
-          <List.Item>
+    <Space orientation="vertical" size="middle" style={{ width: "100%" }} data-testid="scripts-library" data-template={chosen?.name}>
+      {list.isPending ? <Skeleton active /> : null}
+      <div className="scripts-library">
+        {(list.data ?? []).map((x) => (
             <Card
+              key={x.name}
               size="small"
               hoverable
               data-testid={`scripts-template-${x.name}`}
@@ -72,9 +70,8 @@ export function TemplateLibrary({ timeout, onPair }: Props) {
               <Typography.Paragraph style={{ marginBottom: 4 }}>{x.description}</Typography.Paragraph>
               <Typography.Text type="secondary">{x.holdsFor}</Typography.Text>
             </Card>
-          </List.Item>
-        )}
-      />
+        ))}
+      </div>
       {chosen ? (
         <Card size="small" title={chosen.title} data-testid="scripts-template-detail">
           <Descriptions size="small" column={1} items={[

@@ -22,7 +22,7 @@ export function TestPanel({ task, targets, timeout }: { task: Test; targets: Ins
   const { t } = useTranslation();
   const running = task.status === "running";
   return (
-    <Space direction="vertical" style={{ width: "100%" }} data-testid="scripts-test" data-status={task.status}>
+    <Space orientation="vertical" style={{ width: "100%" }} data-testid="scripts-test" data-status={task.status}>
       <Button
         data-testid="scripts-test-start"
         disabled={targets.length === 0 || running}
