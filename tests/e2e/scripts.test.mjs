@@ -82,8 +82,9 @@ describe("the Scripts screen", () => {
     await option.click();
     await browser.keys("Escape");
     await waitAttr(browser, "scripts-targets", "data-count", 1, 5000);
-    await waitAttr(browser, "scripts-push-start", "disabled", null, 5000).catch(() => {});
-    await byTestId(browser, "scripts-push-start").click();
+    const start = await byTestId(browser, "scripts-push-start");
+    await start.waitForEnabled({ timeout: 10000 });
+    await start.click();
     await waitAttr(browser, "scripts-push", "data-status", "done", 120000);
     await waitAttr(browser, `scripts-push-row-${id}`, "data-verified", "true", 5000);
     const shown = await byTestId(browser, `scripts-push-hash-${id}-Freeze`).getAttribute("data-sha256");
@@ -99,7 +100,9 @@ describe("the Scripts screen", () => {
   });
 
   it("test-runs the pushed pair and shows the freeze window against the timeout", async () => {
-    await byTestId(browser, "scripts-test-start").click();
+    const start = await byTestId(browser, "scripts-test-start");
+    await start.waitForEnabled({ timeout: 10000 });
+    await start.click();
     await waitAttr(browser, "scripts-test", "data-status", "done", 120000);
     const card = await byTestId(browser, `scripts-test-${id}`);
     assert.equal(await card.getAttribute("data-verdict"), "Passed");
