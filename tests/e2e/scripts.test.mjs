@@ -48,10 +48,22 @@ describe("the Scripts screen", () => {
       timeoutMsg: "the sandbox never ran",
     });
     endpoint = (await invoke(browser, "app_status")).value.sandbox.endpoint;
-    // The picker reads the fleet by itself; the Scripts screen chooses from what it stored.
+    // The Scripts screen chooses from the stored inventory. An earlier file's app left
+    // one behind with that sandbox's (random) ids: refresh it from this sandbox first.
     await byTestId(browser, "nav-instances").click();
-    await waitAttr(browser, "fleet-picker", "data-total", 21, 60000);
-    const stored = (await invoke(browser, "fleet_cached")).value;
+    const refresh = await byTestId(browser, "fleet-refresh");
+    await refresh.waitForExist({ timeout: 10000 });
+    await browser.waitUntil(async () => (await refresh.getAttribute("data-status")) !== "running", { timeout: 60000 });
+    const clicked = Date.now();
+    await refresh.click();
+    let stored;
+    await browser.waitUntil(
+      async () => {
+        stored = (await invoke(browser, "fleet_cached")).value;
+        return stored !== null && stored.takenAtMs >= clicked && stored.inventory.instances.length === 21;
+      },
+      { timeout: 60000, timeoutMsg: "the inventory was not refreshed from this sandbox" },
+    );
     id = stored.inventory.instances.find((a) => a.instance.name === "app-centos79-mysql").instance.instanceId;
   });
   after(async () => {

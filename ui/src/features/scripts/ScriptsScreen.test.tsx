@@ -66,23 +66,23 @@ describe("ScriptsScreen", () => {
     const load = (role: string, f: File) => fireEvent.change(screen.getByTestId(`scripts-load-${role}`), { target: { files: [f] } });
 
     load("freeze", file("#!/bin/sh\r\necho frozen\r\n"));
-    const crlf = await screen.findByTestId("scripts-problem-freeze-CrlfConverted", {}, { timeout: 5000 });
+    const crlf = await screen.findByTestId("scripts-problem-freeze-CrlfConverted", {}, { timeout: 10_000 });
     expect(crlf.textContent).toContain("bad interpreter");
     expect(crlf.getAttribute("data-severity")).toBe("warning");
     expect(screen.getByTestId("scripts-custom-freeze").getAttribute("data-state")).toBe("ok");
 
     load("thaw", file([0xff, 0xfe, 0x23, 0x21]));
-    expect((await screen.findByTestId("scripts-problem-thaw-NotUtf8", {}, { timeout: 5000 })).getAttribute("data-severity")).toBe("error");
+    expect((await screen.findByTestId("scripts-problem-thaw-NotUtf8", {}, { timeout: 10_000 })).getAttribute("data-severity")).toBe("error");
     expect(screen.getByTestId("scripts-custom-thaw").getAttribute("data-state")).toBe("refused");
     expect(screen.getByTestId("scripts-push-start").hasAttribute("disabled")).toBe(true);
 
     load("thaw", file("echo no shebang\n"));
-    await screen.findByTestId("scripts-problem-thaw-NoShebang", {}, { timeout: 5000 });
+    await screen.findByTestId("scripts-problem-thaw-NoShebang", {}, { timeout: 10_000 });
     load("thaw", file("#!/bin/sh\necho a\0b\n"));
-    await screen.findByTestId("scripts-problem-thaw-NulByte", {}, { timeout: 5000 });
+    await screen.findByTestId("scripts-problem-thaw-NulByte", {}, { timeout: 10_000 });
     expect(screen.getByTestId("scripts-push-start").hasAttribute("disabled")).toBe(true);
     expect(backend.calls.some((c) => c.command === "scripts_push")).toBe(false);
-  }, 30_000);
+  }, 60_000);
 
   it("pushes the template to the picker's instances with progress and the verified SHA-256, then test-runs with the window bar", async () => {
     const backend = createMemoryBackend();
