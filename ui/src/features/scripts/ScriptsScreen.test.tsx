@@ -28,7 +28,7 @@ beforeEach(async () => {
   await i18n.changeLanguage("en-US");
 });
 
-describe("ScriptsScreen", () => {
+describe("ScriptsScreen", { timeout: 30_000 }, () => {
   it("lists the library with what each template holds and shows the rendered pair", async () => {
     const backend = createMemoryBackend();
     await show(backend);
