@@ -5,6 +5,7 @@ mod fleet;
 mod inventory;
 mod profiles;
 mod ram;
+mod scripts;
 mod status;
 mod tasks;
 
@@ -15,5 +16,9 @@ pub use profiles::{
     profile_update, profiles_list,
 };
 pub use ram::{ram_apply, ram_candidates, ram_plan};
+pub use scripts::{
+    scripts_check_params, scripts_push, scripts_render, scripts_templates, scripts_test,
+    scripts_validate,
+};
 pub use status::app_status;
 pub use tasks::task_cancel;

@@ -15,8 +15,14 @@ use appsnap_core::inventory::{RegionScan, RegionScanEvent};
 use appsnap_core::profiles::{
     CallerIdentity, CliImportListing, ProfileEntry, ProfileInput, ProfileListing,
 };
+use appsnap_core::ram::InstanceRef;
 use appsnap_core::ram::{RamApplyEvent, RamApplyReport, RamCandidates, RamOptions, RamPlan};
+use appsnap_core::scripts::{
+    PushReport, RenderedScripts, ScriptProblem, ScriptTemplate, ScriptValidation, ScriptsEvent,
+    TestRun,
+};
 use appsnap_core::status::AppStatus;
+use std::collections::BTreeMap;
 
 table::ipc_commands! {
     calls {
@@ -46,6 +52,14 @@ table::ipc_commands! {
         fn profile_import(names: Vec<String>) -> Vec<String>;
         /// The current profile's last stored inventory with its age; none before the first refresh.
         fn fleet_cached() -> Option<StoredInventory>;
+        /// The freeze/thaw template library: what each holds, for how long, its parameters.
+        fn scripts_templates() -> Vec<ScriptTemplate>;
+        /// The problems of a template's parameter values (empty when it renders), for live validation.
+        fn scripts_check_params(name: String, params: BTreeMap<String, String>, freeze_timeout_seconds: u32) -> Vec<ScriptProblem>;
+        /// A template rendered with its parameters: exactly the pair a push would send.
+        fn scripts_render(name: String, params: BTreeMap<String, String>, freeze_timeout_seconds: u32) -> RenderedScripts;
+        /// Checks one script's bytes as a push would (size, UTF-8, shebang, CRLF, NUL, placeholders).
+        fn scripts_validate(content: Vec<u8>) -> ScriptValidation;
     }
     tasks {
         /// The current profile's regions with their instance counts, one event per region.
@@ -58,5 +72,9 @@ table::ipc_commands! {
         fn fleet_deep_check(instance_ids: Vec<String>) -> StoredInventory, events FleetEvent;
         /// Carries out a check's fix for instances, then reads their regions again.
         fn fleet_fix(request: FixRequest) -> FixReport, events FixEvent;
+        /// Sends a freeze/thaw pair (root, 0700), reads it back and records it for the drift check.
+        fn scripts_push(instances: Vec<InstanceRef>, source: String, freeze: String, thaw: String) -> PushReport, events ScriptsEvent;
+        /// Runs the freeze then the thaw script on instances without a snapshot.
+        fn scripts_test(instances: Vec<InstanceRef>, timeout_seconds: u32) -> Vec<TestRun>, events ScriptsEvent;
     }
 }

@@ -19,4 +19,12 @@ export const queryKeys = {
   fleetCached: (profile: string) => ["fleet_cached", profile] as const,
   /** The instances chosen in the picker, per profile; the snapshot dialog reads it (no backend call). */
   fleetSelection: (profile: string) => ["fleet_selection", profile] as const,
+  /** `scripts_templates`: the freeze/thaw template library (shipped with the app). */
+  scriptsTemplates: ["scripts_templates"] as const,
+  /** `scripts_check_params` for a template, its values and the freeze timeout. */
+  scriptsCheckParams: (name: string, params: Record<string, string>, timeout: number) => ["scripts_check_params", name, params, timeout] as const,
+  /** `scripts_render`: the pair exactly as it would be pushed. */
+  scriptsRender: (name: string, params: Record<string, string>, timeout: number) => ["scripts_render", name, params, timeout] as const,
+  /** `scripts_validate` of one script's text (live validation of the custom pair). */
+  scriptsValidate: (text: string) => ["scripts_validate", text] as const,
 } as const;

@@ -8,9 +8,11 @@ import type { FixEvent } from "./FixEvent";
 import type { FixReport } from "./FixReport";
 import type { FixRequest } from "./FixRequest";
 import type { FleetEvent } from "./FleetEvent";
+import type { InstanceRef } from "./InstanceRef";
 import type { ProfileEntry } from "./ProfileEntry";
 import type { ProfileInput } from "./ProfileInput";
 import type { ProfileListing } from "./ProfileListing";
+import type { PushReport } from "./PushReport";
 import type { RamApplyEvent } from "./RamApplyEvent";
 import type { RamApplyReport } from "./RamApplyReport";
 import type { RamCandidates } from "./RamCandidates";
@@ -18,13 +20,19 @@ import type { RamOptions } from "./RamOptions";
 import type { RamPlan } from "./RamPlan";
 import type { RegionScan } from "./RegionScan";
 import type { RegionScanEvent } from "./RegionScanEvent";
+import type { RenderedScripts } from "./RenderedScripts";
+import type { ScriptProblem } from "./ScriptProblem";
+import type { ScriptTemplate } from "./ScriptTemplate";
+import type { ScriptValidation } from "./ScriptValidation";
+import type { ScriptsEvent } from "./ScriptsEvent";
 import type { StoredInventory } from "./StoredInventory";
 import type { TaskEvent } from "./TaskEvent";
+import type { TestRun } from "./TestRun";
 
 /** Commands that answer at once. */
-export const CALL_COMMANDS = ["app_status", "task_cancel", "ram_candidates", "ram_plan", "profiles_list", "profile_add", "profile_update", "profile_remove", "profile_select", "profile_test", "profile_import_list", "profile_import", "fleet_cached"] as const;
+export const CALL_COMMANDS = ["app_status", "task_cancel", "ram_candidates", "ram_plan", "profiles_list", "profile_add", "profile_update", "profile_remove", "profile_select", "profile_test", "profile_import_list", "profile_import", "fleet_cached", "scripts_templates", "scripts_check_params", "scripts_render", "scripts_validate"] as const;
 /** Commands that run as tasks: a caller-chosen `taskId`, `TaskEvent`s on `onEvent`, cancellable. */
-export const TASK_COMMANDS = ["regions_scan", "ram_apply", "fleet_refresh", "fleet_deep_check", "fleet_fix"] as const;
+export const TASK_COMMANDS = ["regions_scan", "ram_apply", "fleet_refresh", "fleet_deep_check", "fleet_fix", "scripts_push", "scripts_test"] as const;
 export type CommandName = (typeof CALL_COMMANDS)[number] | (typeof TASK_COMMANDS)[number];
 
 /** Every command as a typed function; the UI's `Backend` has exactly these methods. */
@@ -82,6 +90,22 @@ export const commands = {
    */
   fleetCached: (): Promise<StoredInventory | null> => call<StoredInventory | null>("fleet_cached"),
   /**
+   * The freeze/thaw template library: what each holds, for how long, its parameters.
+   */
+  scriptsTemplates: (): Promise<Array<ScriptTemplate>> => call<Array<ScriptTemplate>>("scripts_templates"),
+  /**
+   * The problems of a template's parameter values (empty when it renders), for live validation.
+   */
+  scriptsCheckParams: (args: { name: string, params: { [key in string]: string }, freezeTimeoutSeconds: number }): Promise<Array<ScriptProblem>> => call<Array<ScriptProblem>>("scripts_check_params", args),
+  /**
+   * A template rendered with its parameters: exactly the pair a push would send.
+   */
+  scriptsRender: (args: { name: string, params: { [key in string]: string }, freezeTimeoutSeconds: number }): Promise<RenderedScripts> => call<RenderedScripts>("scripts_render", args),
+  /**
+   * Checks one script's bytes as a push would (size, UTF-8, shebang, CRLF, NUL, placeholders).
+   */
+  scriptsValidate: (args: { content: Array<number> }): Promise<ScriptValidation> => call<ScriptValidation>("scripts_validate", args),
+  /**
    * The current profile's regions with their instance counts, one event per region.
    */
   regionsScan: (args: { taskId: string }, onEvent: (event: TaskEvent<RegionScanEvent>) => void): Promise<RegionScan> =>
@@ -106,6 +130,16 @@ export const commands = {
    */
   fleetFix: (args: { taskId: string, request: FixRequest }, onEvent: (event: TaskEvent<FixEvent>) => void): Promise<FixReport> =>
     call<FixReport>("fleet_fix", { ...args, onEvent: channel(onEvent) }),
+  /**
+   * Sends a freeze/thaw pair (root, 0700), reads it back and records it for the drift check.
+   */
+  scriptsPush: (args: { taskId: string, instances: Array<InstanceRef>, source: string, freeze: string, thaw: string }, onEvent: (event: TaskEvent<ScriptsEvent>) => void): Promise<PushReport> =>
+    call<PushReport>("scripts_push", { ...args, onEvent: channel(onEvent) }),
+  /**
+   * Runs the freeze then the thaw script on instances without a snapshot.
+   */
+  scriptsTest: (args: { taskId: string, instances: Array<InstanceRef>, timeoutSeconds: number }, onEvent: (event: TaskEvent<ScriptsEvent>) => void): Promise<Array<TestRun>> =>
+    call<Array<TestRun>>("scripts_test", { ...args, onEvent: channel(onEvent) }),
 };
 
 export type Commands = typeof commands;
