@@ -12,6 +12,7 @@ pub mod typescript;
 
 use appsnap_core::fleet::{FixEvent, FixReport, FixRequest, FleetEvent, StoredInventory};
 use appsnap_core::inventory::{RegionScan, RegionScanEvent};
+use appsnap_core::jobs::{JobEvent, JobPlan, JobReport, SnapshotOptions};
 use appsnap_core::profiles::{
     CallerIdentity, CliImportListing, ProfileEntry, ProfileInput, ProfileListing,
 };
@@ -46,6 +47,10 @@ table::ipc_commands! {
         fn profile_import(names: Vec<String>) -> Vec<String>;
         /// The current profile's last stored inventory with its age; none before the first refresh.
         fn fleet_cached() -> Option<StoredInventory>;
+        /// Pre-flight of a snapshot job for instances of the stored inventory: each one's trigger, parameters, prediction and warnings; reads only.
+        fn snapshot_plan(options: SnapshotOptions, instance_ids: Vec<String>, concurrency: u32) -> JobPlan;
+        /// A snapshot job's report as history holds it (live while it runs).
+        fn job_report(job_id: String) -> JobReport;
     }
     tasks {
         /// The current profile's regions with their instance counts, one event per region.
@@ -58,5 +63,9 @@ table::ipc_commands! {
         fn fleet_deep_check(instance_ids: Vec<String>) -> StoredInventory, events FleetEvent;
         /// Carries out a check's fix for instances, then reads their regions again.
         fn fleet_fix(request: FixRequest) -> FixReport, events FixEvent;
+        /// Plans again and runs a snapshot job; the first event names the job.
+        fn snapshot_run(options: SnapshotOptions, instance_ids: Vec<String>, concurrency: u32) -> JobReport, events JobEvent;
+        /// Runs again, in the same job, the instances that did not meet the mandate.
+        fn snapshot_retry(job_id: String) -> JobReport, events JobEvent;
     }
 }

@@ -8,6 +8,9 @@ import type { FixEvent } from "./FixEvent";
 import type { FixReport } from "./FixReport";
 import type { FixRequest } from "./FixRequest";
 import type { FleetEvent } from "./FleetEvent";
+import type { JobEvent } from "./JobEvent";
+import type { JobPlan } from "./JobPlan";
+import type { JobReport } from "./JobReport";
 import type { ProfileEntry } from "./ProfileEntry";
 import type { ProfileInput } from "./ProfileInput";
 import type { ProfileListing } from "./ProfileListing";
@@ -18,13 +21,14 @@ import type { RamOptions } from "./RamOptions";
 import type { RamPlan } from "./RamPlan";
 import type { RegionScan } from "./RegionScan";
 import type { RegionScanEvent } from "./RegionScanEvent";
+import type { SnapshotOptions } from "./SnapshotOptions";
 import type { StoredInventory } from "./StoredInventory";
 import type { TaskEvent } from "./TaskEvent";
 
 /** Commands that answer at once. */
-export const CALL_COMMANDS = ["app_status", "task_cancel", "ram_candidates", "ram_plan", "profiles_list", "profile_add", "profile_update", "profile_remove", "profile_select", "profile_test", "profile_import_list", "profile_import", "fleet_cached"] as const;
+export const CALL_COMMANDS = ["app_status", "task_cancel", "ram_candidates", "ram_plan", "profiles_list", "profile_add", "profile_update", "profile_remove", "profile_select", "profile_test", "profile_import_list", "profile_import", "fleet_cached", "snapshot_plan", "job_report"] as const;
 /** Commands that run as tasks: a caller-chosen `taskId`, `TaskEvent`s on `onEvent`, cancellable. */
-export const TASK_COMMANDS = ["regions_scan", "ram_apply", "fleet_refresh", "fleet_deep_check", "fleet_fix"] as const;
+export const TASK_COMMANDS = ["regions_scan", "ram_apply", "fleet_refresh", "fleet_deep_check", "fleet_fix", "snapshot_run", "snapshot_retry"] as const;
 export type CommandName = (typeof CALL_COMMANDS)[number] | (typeof TASK_COMMANDS)[number];
 
 /** Every command as a typed function; the UI's `Backend` has exactly these methods. */
@@ -82,6 +86,14 @@ export const commands = {
    */
   fleetCached: (): Promise<StoredInventory | null> => call<StoredInventory | null>("fleet_cached"),
   /**
+   * Pre-flight of a snapshot job for instances of the stored inventory: each one's trigger, parameters, prediction and warnings; reads only.
+   */
+  snapshotPlan: (args: { options: SnapshotOptions, instanceIds: Array<string>, concurrency: number }): Promise<JobPlan> => call<JobPlan>("snapshot_plan", args),
+  /**
+   * A snapshot job's report as history holds it (live while it runs).
+   */
+  jobReport: (args: { jobId: string }): Promise<JobReport> => call<JobReport>("job_report", args),
+  /**
    * The current profile's regions with their instance counts, one event per region.
    */
   regionsScan: (args: { taskId: string }, onEvent: (event: TaskEvent<RegionScanEvent>) => void): Promise<RegionScan> =>
@@ -106,6 +118,16 @@ export const commands = {
    */
   fleetFix: (args: { taskId: string, request: FixRequest }, onEvent: (event: TaskEvent<FixEvent>) => void): Promise<FixReport> =>
     call<FixReport>("fleet_fix", { ...args, onEvent: channel(onEvent) }),
+  /**
+   * Plans again and runs a snapshot job; the first event names the job.
+   */
+  snapshotRun: (args: { taskId: string, options: SnapshotOptions, instanceIds: Array<string>, concurrency: number }, onEvent: (event: TaskEvent<JobEvent>) => void): Promise<JobReport> =>
+    call<JobReport>("snapshot_run", { ...args, onEvent: channel(onEvent) }),
+  /**
+   * Runs again, in the same job, the instances that did not meet the mandate.
+   */
+  snapshotRetry: (args: { taskId: string, jobId: string }, onEvent: (event: TaskEvent<JobEvent>) => void): Promise<JobReport> =>
+    call<JobReport>("snapshot_retry", { ...args, onEvent: channel(onEvent) }),
 };
 
 export type Commands = typeof commands;
