@@ -1,4 +1,5 @@
 import type { RamOptions } from "../bindings/RamOptions";
+import type { SnapshotOptions } from "../bindings/SnapshotOptions";
 
 // Every TanStack Query key, in one place: invalidation and cache patches use these, never
 // a literal array written at the call site.
@@ -19,4 +20,8 @@ export const queryKeys = {
   fleetCached: (profile: string) => ["fleet_cached", profile] as const,
   /** The instances chosen in the picker, per profile; the snapshot dialog reads it (no backend call). */
   fleetSelection: (profile: string) => ["fleet_selection", profile] as const,
+  /** `snapshot_plan` for these options and instances (pre-flight; reads only). */
+  snapshotPlan: (options: SnapshotOptions, instanceIds: readonly string[]) => ["snapshot_plan", options, instanceIds] as const,
+  /** `job_report`: a snapshot job as history holds it. */
+  jobReport: (jobId: string) => ["job_report", jobId] as const,
 } as const;

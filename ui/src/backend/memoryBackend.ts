@@ -9,6 +9,7 @@ import type { RegionCount } from "../bindings/RegionCount";
 import type { Backend } from "./Backend";
 import { applyRam, memoryRam, planRam, type MemoryRam } from "./memoryRam";
 import { defaultFleet, fleetCommands, type MemoryFleet } from "./memoryFleet";
+import { jobCommands, memoryJobs, type MemoryJobs } from "./memoryJobs";
 
 export interface MemoryWorld {
   status: AppStatus;
@@ -29,6 +30,8 @@ export interface MemoryWorld {
   cliImport: CliImportListing;
   /** The instance picker's stored inventory and cloud (see memoryFleet.ts). */
   fleet: MemoryFleet;
+  /** Snapshot jobs: history, outcomes and pacing (see memoryJobs.ts). */
+  jobs: MemoryJobs;
 }
 
 export interface MemoryBackend extends Backend {
@@ -82,6 +85,7 @@ export function createMemoryBackend(world: Partial<MemoryWorld> = {}): MemoryBac
     regions: MEMORY_REGIONS,
     ram: memoryRam(),
     fleet: defaultFleet(),
+    jobs: memoryJobs(),
     profiles: [],
     identities: { ...MEMORY_IDENTITIES },
     cliImport: { path: "/home/admin/.aliyun/config.json", found: false, profiles: [] },
@@ -201,6 +205,7 @@ export function createMemoryBackend(world: Partial<MemoryWorld> = {}): MemoryBac
       return true;
     },
     ...fleetCommands(() => state.fleet, { calls, startTask, checkpoint, endTask: (id) => cancelled.delete(id) }),
+    ...jobCommands(() => state.jobs, () => state.fleet.stored, { calls, startTask, checkpoint, endTask: (id) => cancelled.delete(id) }),
     async regionsScan(args, onEvent) {
       calls.push({ command: "regions_scan", args });
       startTask(args.taskId);
