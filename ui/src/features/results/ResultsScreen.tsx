@@ -18,7 +18,7 @@ import { RunCard } from "./RunCard";
 import { FINAL } from "./timeline";
 
 /** How often history is re-read while a job runs. */
-const LIVE_POLL_MS = 1000;
+const LIVE_POLL_MS = 700;
 
 export function ResultsScreen({ jobId }: { jobId?: string }) {
   const { t } = useTranslation();
@@ -46,8 +46,10 @@ function JobResults({ jobId }: { jobId: string }) {
   useEffect(() => {
     if (!running) void client.invalidateQueries({ queryKey: queryKeys.jobReport(jobId) });
   }, [running, client, jobId]);
-  const results = merge(report.data?.results ?? live?.report?.results ?? [], live);
-  const finished = results.length > 0 && results.every((r) => FINAL.includes(r.status));
+  const stored = report.data?.results ?? live?.report?.results ?? [];
+  const results = merge(stored, live);
+  // Finished when history says so (it holds the details the events do not carry).
+  const finished = !running && stored.length > 0 && stored.every((r) => FINAL.includes(r.status));
   const failed = results.filter((r) => r.status !== "succeeded").length;
   const met = results.length - failed;
 

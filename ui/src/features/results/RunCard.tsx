@@ -11,14 +11,16 @@ import { formatDuration, STAGES, timeline } from "./timeline";
 const STATUS_COLOR: Record<string, string> = { succeeded: "green", failed: "red", stuck: "red", cancelled: "default" };
 
 function Copy({ value, testId }: { value: string | null; testId: string }) {
-  return value ? (
-    <Typography.Text copyable={{ text: value }} data-testid={testId} data-value={value} code>
-      {value}
-    </Typography.Text>
-  ) : (
-    <Typography.Text type="secondary" data-testid={testId} data-value="">
-      —
-    </Typography.Text>
+  return (
+    <span data-testid={testId} data-value={value ?? ""}>
+      {value ? (
+        <Typography.Text copyable={{ text: value }} code>
+          {value}
+        </Typography.Text>
+      ) : (
+        <Typography.Text type="secondary">—</Typography.Text>
+      )}
+    </span>
   );
 }
 
@@ -77,7 +79,7 @@ export function RunCard({ run, events }: { run: RunResult; events: readonly Time
           data-testid={`run-disks-${id}`}
           columns={[
             { title: t("results.disk"), dataIndex: "diskId", render: (v: string) => <Typography.Text copyable>{v}</Typography.Text> },
-            { title: t("results.snapshot"), dataIndex: "snapshotId", render: (v: string) => <Typography.Text copyable data-testid={`run-snapshot-${v}`}>{v}</Typography.Text> },
+            { title: t("results.snapshot"), dataIndex: "snapshotId", render: (v: string) => <span data-testid={`run-snapshot-${v}`}><Typography.Text copyable>{v}</Typography.Text></span> },
             { title: t("results.consistencyTitle"), dataIndex: "consistency", render: (v: string) => <ConsistencyTag value={v} /> },
             {
               title: t("results.tags"),
