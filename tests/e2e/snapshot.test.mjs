@@ -58,7 +58,11 @@ describe("create snapshot → results", () => {
 
   it("sets up RAM for win2019-sqlserver and finds it eligible in the picker", async () => {
     await byTestId(browser, "nav-instances").click();
-    await waitAttr(browser, "fleet-refresh", "data-status", "done", 60000).catch(() => {});
+    // Earlier suites may have left another scenario's inventory stored: read the demo fleet.
+    await waitAttr(browser, "fleet-picker", "data-total", 21, 60000).catch(() => {});
+    await byTestId(browser, "fleet-refresh").click();
+    await browser.pause(500);
+    await waitAttr(browser, "fleet-refresh", "data-status", "done", 120000);
     const stored = (await invoke(browser, "fleet_cached")).value;
     sql = stored.inventory.instances.find((a) => a.instance.name === "win2019-sqlserver").instance;
     const applied = await invoke(browser, "ram_apply", {
