@@ -12,6 +12,7 @@ pub mod typescript;
 
 use appsnap_core::fleet::{FixEvent, FixReport, FixRequest, FleetEvent, StoredInventory};
 use appsnap_core::inventory::{RegionScan, RegionScanEvent};
+use appsnap_core::jobs::{JobEvent, JobPlan, JobReport, SnapshotOptions};
 use appsnap_core::profiles::{
     CallerIdentity, CliImportListing, ProfileEntry, ProfileInput, ProfileListing,
 };
@@ -60,6 +61,10 @@ table::ipc_commands! {
         fn scripts_render(name: String, params: BTreeMap<String, String>, freeze_timeout_seconds: u32) -> RenderedScripts;
         /// Checks one script's bytes as a push would (size, UTF-8, shebang, CRLF, NUL, placeholders).
         fn scripts_validate(content: Vec<u8>) -> ScriptValidation;
+        /// Pre-flight of a snapshot job for instances of the stored inventory: each one's trigger, parameters, prediction and warnings; reads only.
+        fn snapshot_plan(options: SnapshotOptions, instance_ids: Vec<String>, concurrency: u32) -> JobPlan;
+        /// A snapshot job's report as history holds it (live while it runs).
+        fn job_report(job_id: String) -> JobReport;
     }
     tasks {
         /// The current profile's regions with their instance counts, one event per region.
@@ -76,5 +81,9 @@ table::ipc_commands! {
         fn scripts_push(instances: Vec<InstanceRef>, source: String, freeze: String, thaw: String) -> PushReport, events ScriptsEvent;
         /// Runs the freeze then the thaw script on instances without a snapshot.
         fn scripts_test(instances: Vec<InstanceRef>, timeout_seconds: u32) -> Vec<TestRun>, events ScriptsEvent;
+        /// Plans again and runs a snapshot job; the first event names the job.
+        fn snapshot_run(options: SnapshotOptions, instance_ids: Vec<String>, concurrency: u32) -> JobReport, events JobEvent;
+        /// Runs again, in the same job, the instances that did not meet the mandate.
+        fn snapshot_retry(job_id: String) -> JobReport, events JobEvent;
     }
 }

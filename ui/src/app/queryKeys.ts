@@ -1,4 +1,5 @@
 import type { RamOptions } from "../bindings/RamOptions";
+import type { SnapshotOptions } from "../bindings/SnapshotOptions";
 
 // Every TanStack Query key, in one place: invalidation and cache patches use these, never
 // a literal array written at the call site.
@@ -27,4 +28,8 @@ export const queryKeys = {
   scriptsRender: (name: string, params: Record<string, string>, timeout: number) => ["scripts_render", name, params, timeout] as const,
   /** `scripts_validate` of one script's text (live validation of the custom pair). */
   scriptsValidate: (text: string) => ["scripts_validate", text] as const,
+  /** `snapshot_plan` for these options and instances (pre-flight; reads only). */
+  snapshotPlan: (options: SnapshotOptions, instanceIds: readonly string[]) => ["snapshot_plan", options, instanceIds] as const,
+  /** `job_report`: a snapshot job as history holds it. */
+  jobReport: (jobId: string) => ["job_report", jobId] as const,
 } as const;

@@ -10,6 +10,7 @@ import type { Backend } from "./Backend";
 import { applyRam, memoryRam, planRam, type MemoryRam } from "./memoryRam";
 import { defaultFleet, fleetCommands, type MemoryFleet } from "./memoryFleet";
 import { memoryScripts, scriptsCommands, type MemoryScripts } from "./memoryScripts";
+import { jobCommands, memoryJobs, type MemoryJobs } from "./memoryJobs";
 
 export interface MemoryWorld {
   status: AppStatus;
@@ -32,6 +33,8 @@ export interface MemoryWorld {
   fleet: MemoryFleet;
   /** The scripts library and what the instances hold (see memoryScripts.ts). */
   scripts: MemoryScripts;
+  /** Snapshot jobs: history, outcomes and pacing (see memoryJobs.ts). */
+  jobs: MemoryJobs;
 }
 
 export interface MemoryBackend extends Backend {
@@ -86,6 +89,7 @@ export function createMemoryBackend(world: Partial<MemoryWorld> = {}): MemoryBac
     ram: memoryRam(),
     fleet: defaultFleet(),
     scripts: memoryScripts(),
+    jobs: memoryJobs(),
     profiles: [],
     identities: { ...MEMORY_IDENTITIES },
     cliImport: { path: "/home/admin/.aliyun/config.json", found: false, profiles: [] },
@@ -206,6 +210,7 @@ export function createMemoryBackend(world: Partial<MemoryWorld> = {}): MemoryBac
     },
     ...fleetCommands(() => state.fleet, { calls, startTask, checkpoint, endTask: (id) => cancelled.delete(id) }),
     ...scriptsCommands(() => state.scripts, { calls, startTask, checkpoint, endTask: (id) => cancelled.delete(id) }),
+    ...jobCommands(() => state.jobs, () => state.fleet.stored, { calls, startTask, checkpoint, endTask: (id) => cancelled.delete(id) }),
     async regionsScan(args, onEvent) {
       calls.push({ command: "regions_scan", args });
       startTask(args.taskId);

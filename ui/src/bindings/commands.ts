@@ -9,6 +9,9 @@ import type { FixReport } from "./FixReport";
 import type { FixRequest } from "./FixRequest";
 import type { FleetEvent } from "./FleetEvent";
 import type { InstanceRef } from "./InstanceRef";
+import type { JobEvent } from "./JobEvent";
+import type { JobPlan } from "./JobPlan";
+import type { JobReport } from "./JobReport";
 import type { ProfileEntry } from "./ProfileEntry";
 import type { ProfileInput } from "./ProfileInput";
 import type { ProfileListing } from "./ProfileListing";
@@ -25,14 +28,15 @@ import type { ScriptProblem } from "./ScriptProblem";
 import type { ScriptTemplate } from "./ScriptTemplate";
 import type { ScriptValidation } from "./ScriptValidation";
 import type { ScriptsEvent } from "./ScriptsEvent";
+import type { SnapshotOptions } from "./SnapshotOptions";
 import type { StoredInventory } from "./StoredInventory";
 import type { TaskEvent } from "./TaskEvent";
 import type { TestRun } from "./TestRun";
 
 /** Commands that answer at once. */
-export const CALL_COMMANDS = ["app_status", "task_cancel", "ram_candidates", "ram_plan", "profiles_list", "profile_add", "profile_update", "profile_remove", "profile_select", "profile_test", "profile_import_list", "profile_import", "fleet_cached", "scripts_templates", "scripts_check_params", "scripts_render", "scripts_validate"] as const;
+export const CALL_COMMANDS = ["app_status", "task_cancel", "ram_candidates", "ram_plan", "profiles_list", "profile_add", "profile_update", "profile_remove", "profile_select", "profile_test", "profile_import_list", "profile_import", "fleet_cached", "scripts_templates", "scripts_check_params", "scripts_render", "scripts_validate", "snapshot_plan", "job_report"] as const;
 /** Commands that run as tasks: a caller-chosen `taskId`, `TaskEvent`s on `onEvent`, cancellable. */
-export const TASK_COMMANDS = ["regions_scan", "ram_apply", "fleet_refresh", "fleet_deep_check", "fleet_fix", "scripts_push", "scripts_test"] as const;
+export const TASK_COMMANDS = ["regions_scan", "ram_apply", "fleet_refresh", "fleet_deep_check", "fleet_fix", "scripts_push", "scripts_test", "snapshot_run", "snapshot_retry"] as const;
 export type CommandName = (typeof CALL_COMMANDS)[number] | (typeof TASK_COMMANDS)[number];
 
 /** Every command as a typed function; the UI's `Backend` has exactly these methods. */
@@ -106,6 +110,14 @@ export const commands = {
    */
   scriptsValidate: (args: { content: Array<number> }): Promise<ScriptValidation> => call<ScriptValidation>("scripts_validate", args),
   /**
+   * Pre-flight of a snapshot job for instances of the stored inventory: each one's trigger, parameters, prediction and warnings; reads only.
+   */
+  snapshotPlan: (args: { options: SnapshotOptions, instanceIds: Array<string>, concurrency: number }): Promise<JobPlan> => call<JobPlan>("snapshot_plan", args),
+  /**
+   * A snapshot job's report as history holds it (live while it runs).
+   */
+  jobReport: (args: { jobId: string }): Promise<JobReport> => call<JobReport>("job_report", args),
+  /**
    * The current profile's regions with their instance counts, one event per region.
    */
   regionsScan: (args: { taskId: string }, onEvent: (event: TaskEvent<RegionScanEvent>) => void): Promise<RegionScan> =>
@@ -140,6 +152,16 @@ export const commands = {
    */
   scriptsTest: (args: { taskId: string, instances: Array<InstanceRef>, timeoutSeconds: number }, onEvent: (event: TaskEvent<ScriptsEvent>) => void): Promise<Array<TestRun>> =>
     call<Array<TestRun>>("scripts_test", { ...args, onEvent: channel(onEvent) }),
+  /**
+   * Plans again and runs a snapshot job; the first event names the job.
+   */
+  snapshotRun: (args: { taskId: string, options: SnapshotOptions, instanceIds: Array<string>, concurrency: number }, onEvent: (event: TaskEvent<JobEvent>) => void): Promise<JobReport> =>
+    call<JobReport>("snapshot_run", { ...args, onEvent: channel(onEvent) }),
+  /**
+   * Runs again, in the same job, the instances that did not meet the mandate.
+   */
+  snapshotRetry: (args: { taskId: string, jobId: string }, onEvent: (event: TaskEvent<JobEvent>) => void): Promise<JobReport> =>
+    call<JobReport>("snapshot_retry", { ...args, onEvent: channel(onEvent) }),
 };
 
 export type Commands = typeof commands;

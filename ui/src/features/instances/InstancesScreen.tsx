@@ -2,11 +2,12 @@
 // a refresh that runs as a task, filters, a virtualised multi-select table, each
 // instance's checks and fixes in a drawer, and the deep check. Partial inventories say
 // which region and call are missing. The region scan card stays below.
-import { Alert, Empty, Typography } from "antd";
+import { Alert, Button, Empty, Typography } from "antd";
 import { useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { PageHeader } from "../../components/PageHeader";
+import { CreateSnapshotDialog } from "../results/CreateSnapshotDialog";
 import { FleetFilterBar } from "./FleetFilterBar";
 import { FleetTable } from "./FleetTable";
 import { FleetToolbar } from "./FleetToolbar";
@@ -22,6 +23,7 @@ export function InstancesScreen() {
   const [filters, setFilters] = useState<FleetFilters>(NO_FILTERS);
   const [selected, setSelected] = useInstanceSelection(fleet.profile);
   const [open, setOpen] = useState<string>();
+  const [snapshotOpen, setSnapshotOpen] = useState(false);
   const inventory = fleet.stored?.inventory;
   const rows = useMemo(() => toRows(inventory), [inventory]);
   const shown = useMemo(() => filterRows(rows, filters), [rows, filters]);
@@ -91,7 +93,10 @@ export function InstancesScreen() {
             <span data-testid="fleet-selected" data-count={selected.length}>
               {t("instances.selected", { count: selected.length })}
             </span>{" "}
-            <Typography.Link onClick={() => setSelected([])}>{t("instances.clearSelection")}</Typography.Link>
+            <Typography.Link onClick={() => setSelected([])}>{t("instances.clearSelection")}</Typography.Link>{" "}
+            <Button type="primary" size="small" data-testid="snapshot-create" onClick={() => setSnapshotOpen(true)}>
+              {t("snapshot.create", { count: selected.length })}
+            </Button>
           </>
         ) : null}
       </Typography.Paragraph>
@@ -102,6 +107,7 @@ export function InstancesScreen() {
       )}
       <InstanceDrawer row={openRow} onClose={() => setOpen(undefined)} onFixed={() => void fleet.reload()} />
       <RegionScanCard />
+      <CreateSnapshotDialog open={snapshotOpen} instances={rows.filter((r) => selected.includes(r.key)).map((r) => r.assessed)} onClose={() => setSnapshotOpen(false)} />
     </div>
   );
 }
