@@ -3,7 +3,6 @@
 //! temporary directory (where appsnap.db lands). JSON outputs are pinned.
 
 use std::path::Path;
-use std::process::Command;
 
 use acs_openapi::actions::ecs_instances::DescribeInstancesRequest;
 use acs_openapi::{Client, Credentials};
@@ -13,40 +12,8 @@ use sandbox_cloud::{RunningSandbox, SandboxOptions};
 use serde_json::{json, Value};
 use test_support::sandbox::demo_account;
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-async fn appsnap(sb: &RunningSandbox, home: &Path, args: &[&str]) -> Run {
-    let admin = demo_account("admin");
-    let mut argv = vec!["--endpoint".to_owned(), sb.endpoint().to_owned()];
-    argv.extend(args.iter().map(|s| s.to_string()));
-    let home = home.to_owned();
-    let out = tokio::task::spawn_blocking(move || {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_appsnap"));
-        for (k, _) in std::env::vars() {
-            if k.starts_with("ALIBABA") || k.starts_with("ALICLOUD") || k.starts_with("XDG_") {
-                cmd.env_remove(k);
-            }
-        }
-        cmd.args(&argv)
-            .env("HOME", &home)
-            .env("XDG_DATA_HOME", home.join("data"))
-            .env("ALIBABA_CLOUD_ACCESS_KEY_ID", admin.access_key_id)
-            .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", admin.access_key_secret)
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
+mod common;
+use common::{appsnap, Run};
 
 async fn sandbox() -> RunningSandbox {
     sandbox_cloud::start(SandboxOptions {
