@@ -5,7 +5,7 @@
 // with the explanation. The sandbox's control API holds exactly those groups.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { byTestId, openApp, screenshot } from "./session.mjs";
+import { byTestId, openApp, screenshot, clickSettled } from "./session.mjs";
 
 const invoke = (browser, cmd, args) =>
   browser
@@ -92,7 +92,7 @@ describe("create snapshot → results", () => {
       });
     }
     await screenshot(browser, writersOff ? "snapshot-dialog-writers-off" : "snapshot-dialog");
-    await byTestId(browser, "snapshot-confirm").click();
+    await clickSettled(await byTestId(browser, "snapshot-confirm"));
     await browser.waitUntil(async () => /^#\/results\/job-[0-9a-f]{12}$/.test(await browser.execute(() => window.location.hash)), {
       timeout: 60000,
       timeoutMsg: "the results view never opened",
