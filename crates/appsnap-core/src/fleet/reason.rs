@@ -28,6 +28,9 @@ impl ReasonKey {
             ScriptMissing | ScriptCrlf => &["path"],
             ScriptNotRoot => &["path", "owner"],
             ScriptMode => &["path", "mode"],
+            ScriptTestFreezeFailed | ScriptTestThawFailed => &["exit"],
+            ScriptTestTimedOut => &["timeout"],
+            ScriptTestTooSlow => &["window", "timeout"],
             WritersOk => &["count"],
             WriterFailed => &["writer"],
             ProbeFailed => &["error"],
@@ -98,6 +101,23 @@ impl ReasonKey {
             ScriptNotRoot => "{{path}} is owned by {{owner}}, not root",
             ScriptMode => "{{path}} has mode {{mode}}, not 0700",
             ScriptCrlf => "{{path}} has CRLF line endings, so it cannot run",
+            ScriptTestFreezeFailed => {
+                "in the last test run the freeze script exited {{exit}}, so a snapshot would be \
+                 file-system consistent only; fix the script, push it and test again"
+            }
+            ScriptTestTimedOut => {
+                "in the last test run a script was killed at the freeze timeout ({{timeout}} s), \
+                 so a snapshot would be file-system consistent only; make it faster or raise \
+                 the timeout"
+            }
+            ScriptTestTooSlow => {
+                "in the last test run the freeze window took {{window}} ms, which with the \
+                 snapshot's time exceeds the freeze timeout ({{timeout}} s)"
+            }
+            ScriptTestThawFailed => {
+                "in the last test run the thaw script exited {{exit}}: the application may stay \
+                 frozen or locked after a snapshot; fix the thaw script"
+            }
             WritersOk => "{{count}} VSS writers, none failed",
             WriterFailed => "VSS writer {{writer}} is failed; restart its service",
             NoWriters => "no VSS writer reported",

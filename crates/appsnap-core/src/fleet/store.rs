@@ -147,6 +147,37 @@ impl FleetStore {
         tx.commit().map_err(|e| db_error(&path, &e))
     }
 
+    /// Changes instances of the profile's stored inventory in place (`change` says whether
+    /// it changed one), makes their checks again and saves it with its age unchanged: a
+    /// fact from the guest is not a fresh read of the cloud. Nothing stored, nothing done.
+    pub fn update_instances(
+        &mut self,
+        profile: &str,
+        mut change: impl FnMut(&mut super::types::FleetInstance) -> bool,
+    ) -> Result<(), AppError> {
+        let Some(stored) = self.load(profile, 0)? else {
+            return Ok(());
+        };
+        let mut inventory = stored.inventory;
+        let limit = inventory.group_disk_limit;
+        let mut changed = false;
+        inventory.instances = inventory
+            .instances
+            .into_iter()
+            .map(|mut a| match change(&mut a.instance) {
+                true => {
+                    changed = true;
+                    super::predict::assess(a.instance, limit)
+                }
+                false => a,
+            })
+            .collect();
+        match changed {
+            true => self.save(profile, &inventory, stored.taken_at_ms),
+            false => Ok(()),
+        }
+    }
+
     /// The profile's last inventory and its age at `now_ms`; `None` if never stored.
     pub fn load(&self, profile: &str, now_ms: i64) -> Result<Option<StoredInventory>, AppError> {
         let row: Option<(i64, String)> = self

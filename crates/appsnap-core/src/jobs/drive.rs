@@ -433,7 +433,13 @@ mod tests {
         // Four runs of one command share the call: 2 s / 4.
         assert_eq!(ms(&vec![run(RunStatus::Running, "c-1"); 4]), 500);
         // Two commands, two runs: a call each, no saving.
-        assert_eq!(ms(&[run(RunStatus::Running, "c-1"), run(RunStatus::Running, "c-2")]), 2000);
+        assert_eq!(
+            ms(&[
+                run(RunStatus::Running, "c-1"),
+                run(RunStatus::Running, "c-2")
+            ]),
+            2000
+        );
         // Fifty runs never poll faster than the first interval.
         assert_eq!(ms(&vec![run(RunStatus::Running, "c-1"); 50]), 500);
         // A snapshotting run adds its group call: 2 calls over 3 runs.

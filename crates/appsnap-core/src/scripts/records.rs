@@ -56,7 +56,17 @@ impl FleetStore {
                 .map_err(db)?;
             }
         }
-        tx.commit().map_err(db)
+        tx.commit().map_err(db)?;
+        // New scripts: what the last test run said of the old ones no longer holds.
+        let pushed: Vec<&str> = report
+            .instances
+            .iter()
+            .filter(|i| i.files.iter().any(|f| f.written))
+            .map(|i| i.instance_id.as_str())
+            .collect();
+        self.update_instances(profile, |i| {
+            pushed.contains(&i.instance_id.as_str()) && i.script_test.take().is_some()
+        })
     }
 
     /// The profile's records for `instance_ids` (every instance when empty), by instance
