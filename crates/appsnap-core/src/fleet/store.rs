@@ -53,6 +53,8 @@ const MIGRATIONS: &[&str] = &[
     crate::jobs::HISTORY_MIGRATION,
     // 5: history's indexed columns and indexes, and the rollbacks (history/mod.rs).
     crate::history::MIGRATION,
+    // 6: history's region + status index (history/mod.rs).
+    crate::history::REGION_STATUS_INDEX,
 ];
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 
