@@ -42,6 +42,14 @@ async fn whoami_regions_and_instances_against_the_sandbox() {
     let (code, out, err) = run(&ep, &["whoami"]).await;
     assert_eq!(code, 0, "{err}");
     assert!(out.contains(sandbox_cloud::DEMO_ACCOUNT_ID), "{out}");
+    // A RAM user's identity carries its UserId (the principal id, for a user).
+    let (code, out, err) = run(&ep, &["--output", "json", "whoami"]).await;
+    assert_eq!(code, 0, "{err}");
+    let me: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(me["identityType"], "RAMUser", "{out}");
+    assert_eq!(me["accountId"], sandbox_cloud::DEMO_ACCOUNT_ID, "{out}");
+    assert!(me["userId"].is_string(), "{out}");
+    assert_eq!(me["userId"], me["principalId"], "{out}");
 
     let (code, out, err) = run(&ep, &["--signature", "v1", "--output", "json", "regions"]).await;
     assert_eq!(code, 0, "{err}");
