@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use appsnap_core::rollback::{
     self, describe, RollbackLog, RollbackOptions, RollbackRecord, RollbackTuning,
 };
+use appsnap_core::progress::Reporter;
 use appsnap_core::{AppError, ErrorCode};
 use clap::Args;
 
@@ -87,6 +88,7 @@ async fn go(args: &RollbackArgs, opts: &GlobalOptions) -> Result<RollbackRecord,
             start_after: args.start,
         },
         &RollbackTuning::default(),
+        &Reporter::silent(),
     )
     .await
 }

@@ -11,8 +11,10 @@ use acs_openapi::actions::cloud_assistant::SendFileRequest;
 use acs_openapi::actions::snapshots::CreateSnapshotGroupRequest;
 use appsnap_core::jobs::ResultConsistency;
 use appsnap_core::rollback::{
-    describe, locate, plan, rollback, RollbackLog, RollbackOptions, RollbackStatus, RollbackTuning,
+    describe, locate, plan, rollback, RollbackEvent, RollbackLog, RollbackOptions, RollbackStatus,
+    RollbackTuning,
 };
+use appsnap_core::progress::Reporter;
 use appsnap_core::ErrorCode;
 use ram_support::Sandbox;
 use reqwest::Method;
@@ -166,6 +168,7 @@ async fn a_rollback_restores_the_guest_files_of_the_snapshot() {
         &p,
         RollbackOptions::default(),
         &fast(),
+        &Reporter::silent(),
     )
     .await
     .unwrap_err();
@@ -177,6 +180,7 @@ async fn a_rollback_restores_the_guest_files_of_the_snapshot() {
 
     sb.control(Method::POST, "clock/speed", json!({"time_scale": 20}))
         .await;
+    let (reporter, events) = Reporter::collecting();
     let done = rollback(
         &client,
         &log,
@@ -187,9 +191,22 @@ async fn a_rollback_restores_the_guest_files_of_the_snapshot() {
             start_after: true,
         },
         &fast(),
+        &reporter,
     )
     .await
     .expect("rollback");
+    let disk_ids: Vec<String> = p.disks.iter().map(|d| d.disk_id.clone()).collect();
+    assert_eq!(
+        *events.lock().unwrap(),
+        vec![
+            RollbackEvent::Stopping,
+            RollbackEvent::Stopped,
+            RollbackEvent::Resetting { disk_ids },
+            RollbackEvent::Reset,
+            RollbackEvent::Starting,
+            RollbackEvent::Started,
+        ]
+    );
     assert_eq!(done.status, RollbackStatus::Succeeded);
     assert!(done.stopped && done.started);
     assert!(done.request_id.as_deref().is_some_and(|r| r.len() == 36));
