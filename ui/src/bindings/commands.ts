@@ -4,7 +4,16 @@ import { call, channel } from "../ipc";
 import type { AppStatus } from "./AppStatus";
 import type { CallerIdentity } from "./CallerIdentity";
 import type { CliImportListing } from "./CliImportListing";
+import type { ExportFile } from "./ExportFile";
+import type { ExportFormat } from "./ExportFormat";
 import type { FixEvent } from "./FixEvent";
+import type { HistoryFilter } from "./HistoryFilter";
+import type { HistoryPage } from "./HistoryPage";
+import type { PageRequest } from "./PageRequest";
+import type { RollbackEvent } from "./RollbackEvent";
+import type { RollbackPlan } from "./RollbackPlan";
+import type { RollbackRecord } from "./RollbackRecord";
+import type { RollbackRequest } from "./RollbackRequest";
 import type { FixReport } from "./FixReport";
 import type { FixRequest } from "./FixRequest";
 import type { FleetEvent } from "./FleetEvent";
@@ -117,6 +126,9 @@ export const commands = {
    * A snapshot job's report as history holds it (live while it runs).
    */
   jobReport: (args: { jobId: string }): Promise<JobReport> => call<JobReport>("job_report", args),
+  historyList: (args: { filter: HistoryFilter, page: PageRequest }): Promise<HistoryPage> => call<HistoryPage>("history_list", args),
+  historyExport: (args: { filter: HistoryFilter, format: ExportFormat }): Promise<ExportFile> => call<ExportFile>("history_export", args),
+  rollbackPlan: (args: { instanceId: string, regionId: string, groupId: string }): Promise<RollbackPlan> => call<RollbackPlan>("rollback_plan", args),
   /**
    * The current profile's regions with their instance counts, one event per region.
    */
@@ -162,6 +174,8 @@ export const commands = {
    */
   snapshotRetry: (args: { taskId: string, jobId: string }, onEvent: (event: TaskEvent<JobEvent>) => void): Promise<JobReport> =>
     call<JobReport>("snapshot_retry", { ...args, onEvent: channel(onEvent) }),
+  rollbackRun: (args: { taskId: string, request: RollbackRequest }, onEvent: (event: TaskEvent<RollbackEvent>) => void): Promise<RollbackRecord> =>
+    call<RollbackRecord>("rollback_run", { ...args, onEvent: channel(onEvent) }),
 };
 
 export type Commands = typeof commands;

@@ -1,0 +1,2 @@
+import type { ExportFormat } from "./ExportFormat";
+export type ExportFile = { path: string, format: ExportFormat, rows: number, };
