@@ -6,10 +6,10 @@
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
+use appsnap_core::progress::Reporter;
 use appsnap_core::rollback::{
     self, describe, RollbackLog, RollbackOptions, RollbackRecord, RollbackTuning,
 };
-use appsnap_core::progress::Reporter;
 use appsnap_core::{AppError, ErrorCode};
 use clap::Args;
 

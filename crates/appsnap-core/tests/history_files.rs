@@ -22,8 +22,22 @@ fn history() -> (tempfile::TempDir, History) {
         NOW - 60_000,
         Mandate::Allow,
         &[
-            run("i-web", "cn-hangzhou", S::Succeeded, Some(C::Application), Some(0), ""),
-            run("i-db", "cn-shanghai", S::Failed, Some(C::Failed), Some(3), "freeze failed"),
+            run(
+                "i-web",
+                "cn-hangzhou",
+                S::Succeeded,
+                Some(C::Application),
+                Some(0),
+                "",
+            ),
+            run(
+                "i-db",
+                "cn-shanghai",
+                S::Failed,
+                Some(C::Failed),
+                Some(3),
+                "freeze failed",
+            ),
         ],
     );
     let h = History::open(dir.path()).unwrap();
@@ -53,7 +67,9 @@ fn csv_and_json_files_hold_the_filtered_runs_under_fresh_names() {
     assert!(text.starts_with(&format!("\u{feff}{}", CSV_COLUMNS.join(","))));
 
     let second = export_to_file(&h, &f, ExportFormat::Csv, out.path(), NOW).unwrap();
-    assert!(second.path.ends_with("appsnap-history-20261202-064143Z-2.csv"));
+    assert!(second
+        .path
+        .ends_with("appsnap-history-20261202-064143Z-2.csv"));
     assert_eq!(std::fs::read_to_string(&first.path).unwrap(), text);
 
     let all = HistoryFilter::default();

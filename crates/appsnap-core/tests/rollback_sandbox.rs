@@ -10,11 +10,11 @@ use std::time::Duration;
 use acs_openapi::actions::cloud_assistant::SendFileRequest;
 use acs_openapi::actions::snapshots::CreateSnapshotGroupRequest;
 use appsnap_core::jobs::ResultConsistency;
+use appsnap_core::progress::Reporter;
 use appsnap_core::rollback::{
     describe, locate, plan, rollback, RollbackEvent, RollbackLog, RollbackOptions, RollbackStatus,
     RollbackTuning,
 };
-use appsnap_core::progress::Reporter;
 use appsnap_core::ErrorCode;
 use ram_support::Sandbox;
 use reqwest::Method;

@@ -9,8 +9,7 @@ use appsnap_core::history::{
 };
 use appsnap_core::progress::Reporter;
 use appsnap_core::rollback::{
-    self, RollbackEvent, RollbackLog, RollbackPlan, RollbackRecord, RollbackRequest,
-    RollbackTuning,
+    self, RollbackEvent, RollbackLog, RollbackPlan, RollbackRecord, RollbackRequest, RollbackTuning,
 };
 use appsnap_core::AppError;
 
@@ -80,7 +79,10 @@ pub async fn rollback_run(
 }
 
 fn check_filter(f: &HistoryFilter) -> Result<(), AppError> {
-    if f.text.as_ref().is_some_and(|t| t.chars().count() > MAX_TEXT) {
+    if f.text
+        .as_ref()
+        .is_some_and(|t| t.chars().count() > MAX_TEXT)
+    {
         return Err(AppError::invalid_input(format!(
             "the search text is longer than {MAX_TEXT} characters"
         )));
@@ -124,13 +126,20 @@ mod tests {
     fn filters_and_regions_are_checked() {
         assert!(check_region("cn-hangzhou").is_ok());
         for bad in ["", "CN", "cn_hangzhou", "../x"] {
-            assert_eq!(check_region(bad).unwrap_err().code, ErrorCode::InvalidInput, "{bad}");
+            assert_eq!(
+                check_region(bad).unwrap_err().code,
+                ErrorCode::InvalidInput,
+                "{bad}"
+            );
         }
         let long = HistoryFilter {
             text: Some("x".repeat(MAX_TEXT + 1)),
             ..HistoryFilter::default()
         };
-        assert_eq!(check_filter(&long).unwrap_err().code, ErrorCode::InvalidInput);
+        assert_eq!(
+            check_filter(&long).unwrap_err().code,
+            ErrorCode::InvalidInput
+        );
         let blank_region = HistoryFilter {
             region_id: Some(" ".into()),
             ..HistoryFilter::default()

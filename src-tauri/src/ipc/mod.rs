@@ -18,8 +18,8 @@ use appsnap_core::profiles::{
     CallerIdentity, CliImportListing, ProfileEntry, ProfileInput, ProfileListing,
 };
 use appsnap_core::ram::InstanceRef;
-use appsnap_core::rollback::{RollbackEvent, RollbackPlan, RollbackRecord, RollbackRequest};
 use appsnap_core::ram::{RamApplyEvent, RamApplyReport, RamCandidates, RamOptions, RamPlan};
+use appsnap_core::rollback::{RollbackEvent, RollbackPlan, RollbackRecord, RollbackRequest};
 use appsnap_core::scripts::{
     PushReport, RenderedScripts, ScriptProblem, ScriptTemplate, ScriptValidation, ScriptsEvent,
     TestRun,

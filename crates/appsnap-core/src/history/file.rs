@@ -55,9 +55,8 @@ pub fn export_to_file(
         n += 1;
         path = dir.join(format!("appsnap-history-{stamp}-{n}.{ext}"));
     }
-    crate::profiles::write_atomic(&path, text.as_bytes(), |_| Ok(())).map_err(|e| {
-        AppError::invalid_input(format!("cannot write {}: {e}", path.display()))
-    })?;
+    crate::profiles::write_atomic(&path, text.as_bytes(), |_| Ok(()))
+        .map_err(|e| AppError::invalid_input(format!("cannot write {}: {e}", path.display())))?;
     Ok(ExportFile {
         path: path.display().to_string(),
         format,

@@ -65,7 +65,9 @@ pub enum RollbackEvent {
     Stopped,
     /// ResetDisks is being sent for these disks.
     #[serde(rename_all = "camelCase")]
-    Resetting { disk_ids: Vec<String> },
+    Resetting {
+        disk_ids: Vec<String>,
+    },
     /// Every disk is back at its snapshot.
     Reset,
     /// StartInstance was sent (only when asked).
@@ -74,7 +76,7 @@ pub enum RollbackEvent {
 }
 
 /// What the desktop sends to run a rollback: the plan the user read, the options they
-/// chose and what they typed to confirm it (see [`confirmation_word`]).
+/// chose and what they typed to confirm it (see `rollback::confirmation_word`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
