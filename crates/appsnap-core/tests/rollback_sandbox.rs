@@ -212,6 +212,24 @@ async fn a_rollback_restores_the_guest_files_of_the_snapshot() {
     assert!(done.request_id.as_deref().is_some_and(|r| r.len() == 36));
     assert_eq!(status(&sb, WEB).await, "Running");
 
+    // The control API names the snapshot each disk was last reset from: the plan's.
+    let v = sb
+        .control(
+            Method::GET,
+            &format!("instances/{}", web.instance_id),
+            Value::Null,
+        )
+        .await;
+    for d in &p.disks {
+        let disk = v["disks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["disk_id"] == d.disk_id.as_str())
+            .unwrap_or_else(|| panic!("{} not in {v}", d.disk_id));
+        assert_eq!(disk["reset_from"], d.snapshot_id.as_str());
+    }
+
     let after = files(&sb, WEB).await;
     assert_eq!(after["/etc/app.conf"], sha("max_connections=100\n"));
     assert!(!after.contains_key("/etc/new.conf"), "{after:?}");
