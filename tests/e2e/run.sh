@@ -63,7 +63,9 @@ for _ in $(seq 1 100); do
 done
 
 status=0
-node --test --test-concurrency=1 --test-reporter=spec "$root"/tests/e2e/*.test.mjs || status=$?
+# `run.sh tests/e2e/history.test.mjs` runs only the files named; no argument runs them all.
+if [ "$#" -gt 0 ]; then files=("$@"); else files=("$root"/tests/e2e/*.test.mjs); fi
+node --test --test-concurrency=1 --test-reporter=spec "${files[@]}" || status=$?
 if [ "$(fingerprint)" != "$before_fp" ]; then
   echo "e2e: the suite touched the real user's app data (${real_app_dirs[*]})"; status=1
 fi

@@ -23,6 +23,7 @@ export const rowKey = (r: HistoryRow) => `${r.jobId}/${r.instanceId}`;
 
 export function HistoryTable({ rows, loading, onOpen, onRollback }: Props) {
   const { t } = useTranslation();
+  const virtual = rows.length > VIRTUAL_FROM;
   const columns: TableColumnsType<HistoryRow> = [
     { key: "time", title: t("history.col.time"), width: 150, render: (_, r) => formatTime(r.createdMs) },
     {
@@ -82,8 +83,10 @@ export function HistoryTable({ rows, loading, onOpen, onRollback }: Props) {
       data-testid="history-table"
       rowKey={rowKey}
       loading={loading}
-      virtual={rows.length > VIRTUAL_FROM}
-      scroll={{ x: 1430, y: 520 }}
+      virtual={virtual}
+      // Scroll boxes only when virtual: a short list fits the width, and no scrollbar lies
+      // over its last row.
+      scroll={virtual ? { x: 1430, y: 520 } : undefined}
       pagination={false}
       dataSource={rows}
       columns={columns}

@@ -38,7 +38,7 @@ export function RollbackDialog({ target, onClose }: { target: RollbackTarget | n
       open={target !== null}
       onCancel={onClose}
       destroyOnHidden
-      width={760}
+      width={920}
       title={t("rollback.title")}
       footer={null}
       data-testid="rollback-dialog"
@@ -104,12 +104,12 @@ function RollbackBody({ target, onClose }: { target: RollbackTarget; onClose(): 
         data-testid="rollback-disks"
         onRow={(d) => ({ "data-testid": `rollback-disk-${d.diskId}`, "data-size": d.sizeGib }) as React.HTMLAttributes<HTMLElement>}
         columns={[
-          { title: t("results.disk"), render: (_, d) => <code>{d.diskId}</code> },
+          { title: t("results.disk"), render: (_, d) => <code className="rollback-id">{d.diskId}</code> },
           { title: t("rollback.diskName"), render: (_, d) => d.diskName || "—" },
           { title: t("rollback.diskType"), render: (_, d) => t(d.diskType === "system" ? "rollback.system" : "rollback.data") },
           { title: t("rollback.size"), align: "right", render: (_, d) => t("rollback.gib", { size: d.sizeGib }) },
           { title: t("rollback.device"), render: (_, d) => d.device || "—" },
-          { title: t("results.snapshot"), render: (_, d) => <code>{d.snapshotId}</code> },
+          { title: t("results.snapshot"), render: (_, d) => <code className="rollback-id">{d.snapshotId}</code> },
         ]}
       />
       <Space direction="vertical" style={{ width: "100%", marginTop: 12 }}>
