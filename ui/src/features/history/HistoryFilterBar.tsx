@@ -71,14 +71,14 @@ export function HistoryFilterBar({ filters, onChange, instances, regions }: Prop
         <Input
           data-testid="history-filter-since"
           placeholder={t("history.since")}
-          style={{ width: 130 }}
+          style={{ width: 160 }}
           defaultValue={filters.since}
           onChange={(e) => day("since", e.target.value.trim())}
         />
         <Input
           data-testid="history-filter-until"
           placeholder={t("history.until")}
-          style={{ width: 130 }}
+          style={{ width: 160 }}
           defaultValue={filters.until}
           onChange={(e) => day("until", e.target.value.trim())}
         />

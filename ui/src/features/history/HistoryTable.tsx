@@ -84,9 +84,8 @@ export function HistoryTable({ rows, loading, onOpen, onRollback }: Props) {
       rowKey={rowKey}
       loading={loading}
       virtual={virtual}
-      // Scroll boxes only when virtual: a short list fits the width, and no scrollbar lies
-      // over its last row.
-      scroll={virtual ? { x: 1430, y: 520 } : undefined}
+      // A fixed height only when virtual; app.css keeps the scrollbar off the last row.
+      scroll={virtual ? { x: 1430, y: 520 } : { x: 1430 }}
       pagination={false}
       dataSource={rows}
       columns={columns}

@@ -82,7 +82,7 @@ function RollbackBody({ target, onClose }: { target: RollbackTarget; onClose(): 
   const ready = typed.trim() === word && (!p.needsStop || stop) && !busy && !finished;
   const reached = new Set(run.events.filter((e) => DONE.includes(e.kind)).map((e) => STEP_OF[e.kind]));
   const steps = STEPS.filter((s) => (s === "stop" ? p.needsStop : s === "start" ? startAfter : true));
-  const current = run.events.length ? steps.indexOf(STEP_OF[run.events.at(-1)!.kind]) : -1;
+  const current = finished ? steps.length : run.events.length ? steps.indexOf(STEP_OF[run.events.at(-1)!.kind]) : -1;
 
   return (
     <div data-testid="rollback-plan" data-instance={p.instanceId} data-group={p.snapshotGroupId} data-needs-stop={p.needsStop}>
