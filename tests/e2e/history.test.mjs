@@ -4,7 +4,7 @@
 // back from disk → rollback: the plan in words, the danger button held until "stop first"
 // is ticked and the instance name typed, the result, and the sandbox's disks reset from
 // exactly the plan's snapshots. Screenshots of the table and the dialog in both languages.
-import { after, afterEach, before, describe, it } from "node:test";
+import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { byTestId, openApp, screenshot } from "./session.mjs";
@@ -86,10 +86,16 @@ describe("history: filter → detail → export → rollback", () => {
     endpoint = (await invoke(browser, "app_status")).value.sandbox.endpoint;
   });
   after(async () => {
-    await browser?.deleteSession();
-  });
-  afterEach(async (t) => {
-    if (process.env.APPSNAP_E2E_DEBUG) await screenshot(browser, `debug-${t.name.slice(0, 30).replace(/\W+/g, "-")}`);
+    // Later suites expect the OS language: leave the choice as it was.
+    try {
+      if (browser) {
+        await byTestId(browser, "nav-settings").click();
+        await byTestId(browser, "lang-system").click();
+        await browser.waitUntil(async () => (await browser.$("[data-lang]").getAttribute("data-lang")) === "zh-CN", { timeout: 5000 });
+      }
+    } finally {
+      await browser?.deleteSession();
+    }
   });
 
   it("makes its own snapshot job of win2019-sqlserver", async () => {
@@ -220,6 +226,9 @@ describe("history: filter → detail → export → rollback", () => {
     await waitAttr(browser, "rollback-result", "data-status", "succeeded", 240000);
     for (const step of ["stop", "reset", "start"]) assert.equal(await attr(browser, `rollback-step-${step}`, "data-done"), "true", step);
     await screenshot(browser, "rollback-done-en-US");
+    await byTestId(browser, "rollback-close").click();
+    await browser.waitUntil(async () => !(await byTestId(browser, "rollback-plan").isExisting()), { timeout: 10000, timeoutMsg: "the dialog stayed open" });
+    await browser.pause(500);
 
     const state = await control(endpoint, `instances/${sql.instanceId}`);
     assert.equal(state.instance.Status ?? state.instance.status, "Running", JSON.stringify(state.instance).slice(0, 300));
