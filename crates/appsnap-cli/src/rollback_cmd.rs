@@ -6,6 +6,7 @@
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
+use appsnap_core::progress::Reporter;
 use appsnap_core::rollback::{
     self, describe, RollbackLog, RollbackOptions, RollbackRecord, RollbackTuning,
 };
@@ -87,6 +88,7 @@ async fn go(args: &RollbackArgs, opts: &GlobalOptions) -> Result<RollbackRecord,
             start_after: args.start,
         },
         &RollbackTuning::default(),
+        &Reporter::silent(),
     )
     .await
 }

@@ -35,6 +35,7 @@ pub use import::{CliImportCandidate, CliImportListing};
 pub use input::{ProfileInput, SecretInput};
 pub use kind::ProfileKind;
 pub use location::config_dir;
+pub(crate) use store::write_atomic;
 pub use store::ProfileStore;
 
 /// Which request signature a profile's calls use.

@@ -10,8 +10,10 @@ use std::time::Duration;
 use acs_openapi::actions::cloud_assistant::SendFileRequest;
 use acs_openapi::actions::snapshots::CreateSnapshotGroupRequest;
 use appsnap_core::jobs::ResultConsistency;
+use appsnap_core::progress::Reporter;
 use appsnap_core::rollback::{
-    describe, locate, plan, rollback, RollbackLog, RollbackOptions, RollbackStatus, RollbackTuning,
+    describe, locate, plan, rollback, RollbackEvent, RollbackLog, RollbackOptions, RollbackStatus,
+    RollbackTuning,
 };
 use appsnap_core::ErrorCode;
 use ram_support::Sandbox;
@@ -166,6 +168,7 @@ async fn a_rollback_restores_the_guest_files_of_the_snapshot() {
         &p,
         RollbackOptions::default(),
         &fast(),
+        &Reporter::silent(),
     )
     .await
     .unwrap_err();
@@ -177,6 +180,7 @@ async fn a_rollback_restores_the_guest_files_of_the_snapshot() {
 
     sb.control(Method::POST, "clock/speed", json!({"time_scale": 20}))
         .await;
+    let (reporter, events) = Reporter::collecting();
     let done = rollback(
         &client,
         &log,
@@ -187,13 +191,44 @@ async fn a_rollback_restores_the_guest_files_of_the_snapshot() {
             start_after: true,
         },
         &fast(),
+        &reporter,
     )
     .await
     .expect("rollback");
+    let disk_ids: Vec<String> = p.disks.iter().map(|d| d.disk_id.clone()).collect();
+    assert_eq!(
+        *events.lock().unwrap(),
+        vec![
+            RollbackEvent::Stopping,
+            RollbackEvent::Stopped,
+            RollbackEvent::Resetting { disk_ids },
+            RollbackEvent::Reset,
+            RollbackEvent::Starting,
+            RollbackEvent::Started,
+        ]
+    );
     assert_eq!(done.status, RollbackStatus::Succeeded);
     assert!(done.stopped && done.started);
     assert!(done.request_id.as_deref().is_some_and(|r| r.len() == 36));
     assert_eq!(status(&sb, WEB).await, "Running");
+
+    // The control API names the snapshot each disk was last reset from: the plan's.
+    let v = sb
+        .control(
+            Method::GET,
+            &format!("instances/{}", web.instance_id),
+            Value::Null,
+        )
+        .await;
+    for d in &p.disks {
+        let disk = v["disks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["disk_id"] == d.disk_id.as_str())
+            .unwrap_or_else(|| panic!("{} not in {v}", d.disk_id));
+        assert_eq!(disk["reset_from"], d.snapshot_id.as_str());
+    }
 
     let after = files(&sb, WEB).await;
     assert_eq!(after["/etc/app.conf"], sha("max_connections=100\n"));

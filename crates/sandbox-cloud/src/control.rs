@@ -263,12 +263,30 @@ fn with_instance<R>(s: &Shared, id: &str, f: impl FnOnce(&mut Instance) -> R) ->
 }
 
 async fn instance(State(s): State<Shared>, Path(id): Path<String>) -> Reply {
+    // The attached disks with the snapshot each was last reset from, for rollback tests.
+    let disks: Vec<Value> = with(&s, |st| {
+        st.world
+            .find_instance(&id)
+            .and_then(|(a, r)| st.world.region_mut(&a, &r).ok())
+            .map(|reg| {
+                let mut ds: Vec<_> = reg
+                    .disks
+                    .values()
+                    .filter(|d| d.instance_id.as_deref() == Some(id.as_str()))
+                    .map(|d| json!({ "disk_id": d.id, "kind": d.kind, "reset_from": d.reset_from }))
+                    .collect();
+                ds.sort_by_key(|d| d["disk_id"].as_str().unwrap_or_default().to_owned());
+                ds
+            })
+            .unwrap_or_default()
+    });
     with_instance(&s, &id, |inst| {
         Json(json!({
             "instance": inst.to_json(),
             "ram_role": inst.ram_role,
             "agent": { "installed": inst.agent.installed, "pending_install": inst.agent.pending_install, "online": inst.agent.online, "version": inst.agent.version },
             "guest": inst.guest.to_json(),
+            "disks": disks,
         }))
     })
 }

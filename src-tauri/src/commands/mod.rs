@@ -2,6 +2,7 @@
 //! an `AppError`. The table in `ipc/mod.rs` names them and wraps them for Tauri.
 
 mod fleet;
+mod history;
 mod inventory;
 mod jobs;
 mod profiles;
@@ -11,6 +12,7 @@ mod status;
 mod tasks;
 
 pub use fleet::{fleet_cached, fleet_deep_check, fleet_fix, fleet_refresh};
+pub use history::{history_export, history_list, rollback_plan, rollback_run};
 pub use inventory::regions_scan;
 pub use jobs::{job_report, snapshot_plan, snapshot_retry, snapshot_run};
 pub use profiles::{

@@ -11,6 +11,7 @@ pub mod task;
 pub mod typescript;
 
 use appsnap_core::fleet::{FixEvent, FixReport, FixRequest, FleetEvent, StoredInventory};
+use appsnap_core::history::{ExportFile, ExportFormat, HistoryFilter, HistoryPage, PageRequest};
 use appsnap_core::inventory::{RegionScan, RegionScanEvent};
 use appsnap_core::jobs::{JobEvent, JobPlan, JobReport, SnapshotOptions};
 use appsnap_core::profiles::{
@@ -18,6 +19,7 @@ use appsnap_core::profiles::{
 };
 use appsnap_core::ram::InstanceRef;
 use appsnap_core::ram::{RamApplyEvent, RamApplyReport, RamCandidates, RamOptions, RamPlan};
+use appsnap_core::rollback::{RollbackEvent, RollbackPlan, RollbackRecord, RollbackRequest};
 use appsnap_core::scripts::{
     PushReport, RenderedScripts, ScriptProblem, ScriptTemplate, ScriptValidation, ScriptsEvent,
     TestRun,
@@ -65,6 +67,12 @@ table::ipc_commands! {
         fn snapshot_plan(options: SnapshotOptions, instance_ids: Vec<String>, concurrency: u32) -> JobPlan;
         /// A snapshot job's report as history holds it (live while it runs).
         fn job_report(job_id: String) -> JobReport;
+        /// A page of every job's instance-runs, newest first, filtered; with the total for the pager.
+        fn history_list(filter: HistoryFilter, page: PageRequest) -> HistoryPage;
+        /// Writes the filtered runs (CSV with BOM, or JSON) into Downloads, else the data folder's exports/; answers the path and row count.
+        fn history_export(filter: HistoryFilter, format: ExportFormat) -> ExportFile;
+        /// What rolling the instance back to the group would overwrite, read from the cloud; refuses what cannot be restored.
+        fn rollback_plan(instance_id: String, region_id: String, group_id: String) -> RollbackPlan;
     }
     tasks {
         /// The current profile's regions with their instance counts, one event per region.
@@ -85,5 +93,7 @@ table::ipc_commands! {
         fn snapshot_run(options: SnapshotOptions, instance_ids: Vec<String>, concurrency: u32) -> JobReport, events JobEvent;
         /// Runs again, in the same job, the instances that did not meet the mandate.
         fn snapshot_retry(job_id: String) -> JobReport, events JobEvent;
+        /// Rolls the instance back to the confirmed plan's group (stopping and starting it only as confirmed); recorded in history.
+        fn rollback_run(request: RollbackRequest) -> RollbackRecord, events RollbackEvent;
     }
 }

@@ -1,3 +1,5 @@
+import type { HistoryFilter } from "../bindings/HistoryFilter";
+import type { PageRequest } from "../bindings/PageRequest";
 import type { RamOptions } from "../bindings/RamOptions";
 import type { SnapshotOptions } from "../bindings/SnapshotOptions";
 
@@ -32,4 +34,9 @@ export const queryKeys = {
   snapshotPlan: (options: SnapshotOptions, instanceIds: readonly string[]) => ["snapshot_plan", options, instanceIds] as const,
   /** `job_report`: a snapshot job as history holds it. */
   jobReport: (jobId: string) => ["job_report", jobId] as const,
+  /** `history_list` for a filter and page; the prefix alone matches every page (a rollback or a new job refreshes them). */
+  historyList: (filter?: HistoryFilter, page?: PageRequest) =>
+    filter && page ? (["history_list", filter, page] as const) : (["history_list"] as const),
+  /** `rollback_plan`: what rolling an instance back to a group would overwrite (read afresh each time the dialog opens). */
+  rollbackPlan: (instanceId: string, groupId: string) => ["rollback_plan", instanceId, groupId] as const,
 } as const;

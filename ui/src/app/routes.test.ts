@@ -24,6 +24,12 @@ describe("parseRoute / buildRoute", () => {
     expect(buildRoute({ screen: "results" })).toBe("#/results");
   });
 
+  it("keeps the history screen's job id", () => {
+    expect(parseRoute("#/history/job-0123456789ab")).toEqual({ screen: "history", jobId: "job-0123456789ab" });
+    expect(parseRoute("#/history")).toEqual({ screen: "history" });
+    expect(buildRoute({ screen: "history", jobId: "job-0123456789ab" })).toBe("#/history/job-0123456789ab");
+  });
+
   it("escapes ids that are not plain and drops malformed ones", () => {
     expect(buildRoute({ screen: "results", jobId: "job 1/2" })).toBe("#/results/job%201%2F2");
     expect(parseRoute("#/results/job%201%2F2")).toEqual({ screen: "results", jobId: "job 1/2" });
@@ -45,6 +51,7 @@ describe("parseRoute / buildRoute", () => {
       { screen: "results" },
       { screen: "results", jobId: "ssg-bp1a2b3c" },
       { screen: "history" },
+      { screen: "history", jobId: "job-0123456789ab" },
       { screen: "settings" },
     ];
     for (const route of routes) expect(parseRoute(buildRoute(route))).toEqual(route);

@@ -1,4 +1,4 @@
-// Screens are addressed by the URL hash (#/instances, #/results/JOB_ID), which works under
+// Screens are addressed by the URL hash (#/instances, #/results/JOB_ID, #/history/JOB_ID), which works under
 // Tauri's custom protocol where there is no server to route paths. A route keeps its
 // parameters: parse and build are inverse, and every navigation goes through build.
 import { useCallback, useSyncExternalStore } from "react";
@@ -9,8 +9,16 @@ export type ScreenKey = (typeof SCREEN_KEYS)[number];
 /** The start page: where the daily work begins. */
 export const DEFAULT_SCREEN: ScreenKey = "instances";
 
+/** The screens that open one job from the route (`#/results/JOB_ID`, `#/history/JOB_ID`). */
+const JOB_SCREENS = ["results", "history"] as const;
+type JobScreen = (typeof JOB_SCREENS)[number];
+
 /** Where the app is: a screen and, for screens that take one, its parameter. */
-export type Route = { screen: "results"; jobId?: string } | { screen: Exclude<ScreenKey, "results"> };
+export type Route = { [K in JobScreen]: { screen: K; jobId?: string } }[JobScreen] | { screen: Exclude<ScreenKey, JobScreen> };
+
+function isJobScreen(key: ScreenKey): key is JobScreen {
+  return (JOB_SCREENS as readonly string[]).includes(key);
+}
 
 function isScreenKey(key: string | undefined): key is ScreenKey {
   return (SCREEN_KEYS as readonly string[]).includes(key ?? "");
@@ -29,15 +37,15 @@ function decode(part: string): string | undefined {
 export function parseRoute(hash: string): Route {
   const [key, param] = hash.replace(/^#\/?/, "").split("?")[0]!.split("/");
   if (!isScreenKey(key)) return { screen: DEFAULT_SCREEN };
-  if (key === "results") {
+  if (isJobScreen(key)) {
     const jobId = param === undefined ? undefined : decode(param);
-    return jobId ? { screen: "results", jobId } : { screen: "results" };
+    return jobId ? { screen: key, jobId } : { screen: key };
   }
   return { screen: key };
 }
 
 export function buildRoute(route: Route): string {
-  if (route.screen === "results" && route.jobId) return `#/results/${encodeURIComponent(route.jobId)}`;
+  if ("jobId" in route && route.jobId) return `#/${route.screen}/${encodeURIComponent(route.jobId)}`;
   return `#/${route.screen}`;
 }
 

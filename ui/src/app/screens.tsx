@@ -15,7 +15,7 @@ const SCREENS: { [K in ScreenKey]: (route: Extract<Route, { screen: K }>) => Rea
   instances: () => <InstancesScreen />,
   scripts: () => <ScriptsScreen />,
   results: (route) => <ResultsScreen jobId={route.jobId} />,
-  history: () => <HistoryScreen />,
+  history: (route) => <HistoryScreen jobId={route.jobId} />,
   settings: () => <SettingsScreen />,
 };
 

@@ -11,6 +11,7 @@ import { applyRam, memoryRam, planRam, type MemoryRam } from "./memoryRam";
 import { defaultFleet, fleetCommands, type MemoryFleet } from "./memoryFleet";
 import { memoryScripts, scriptsCommands, type MemoryScripts } from "./memoryScripts";
 import { jobCommands, memoryJobs, type MemoryJobs } from "./memoryJobs";
+import { historyCommands, memoryHistory, type MemoryHistory } from "./memoryHistory";
 
 export interface MemoryWorld {
   status: AppStatus;
@@ -35,6 +36,8 @@ export interface MemoryWorld {
   scripts: MemoryScripts;
   /** Snapshot jobs: history, outcomes and pacing (see memoryJobs.ts). */
   jobs: MemoryJobs;
+  /** History's extras and rollbacks (see memoryHistory.ts); its rows are the jobs' reports. */
+  history: MemoryHistory;
 }
 
 export interface MemoryBackend extends Backend {
@@ -90,6 +93,7 @@ export function createMemoryBackend(world: Partial<MemoryWorld> = {}): MemoryBac
     fleet: defaultFleet(),
     scripts: memoryScripts(),
     jobs: memoryJobs(),
+    history: memoryHistory(),
     profiles: [],
     identities: { ...MEMORY_IDENTITIES },
     cliImport: { path: "/home/admin/.aliyun/config.json", found: false, profiles: [] },
@@ -211,6 +215,7 @@ export function createMemoryBackend(world: Partial<MemoryWorld> = {}): MemoryBac
     ...fleetCommands(() => state.fleet, { calls, startTask, checkpoint, endTask: (id) => cancelled.delete(id) }),
     ...scriptsCommands(() => state.scripts, { calls, startTask, checkpoint, endTask: (id) => cancelled.delete(id) }),
     ...jobCommands(() => state.jobs, () => state.fleet.stored, { calls, startTask, checkpoint, endTask: (id) => cancelled.delete(id) }),
+    ...historyCommands(() => state.history, () => state.jobs, () => state.fleet.stored, { calls, startTask, checkpoint, endTask: (id) => cancelled.delete(id) }),
     async regionsScan(args, onEvent) {
       calls.push({ command: "regions_scan", args });
       startTask(args.taskId);

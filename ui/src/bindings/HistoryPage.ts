@@ -5,4 +5,4 @@ export type HistoryPage = { rows: Array<HistoryRow>,
 /**
  * Every run the filter matches, for the pager.
  */
-total: bigint, };
+total: number, };

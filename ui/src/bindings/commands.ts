@@ -4,14 +4,19 @@ import { call, channel } from "../ipc";
 import type { AppStatus } from "./AppStatus";
 import type { CallerIdentity } from "./CallerIdentity";
 import type { CliImportListing } from "./CliImportListing";
+import type { ExportFile } from "./ExportFile";
+import type { ExportFormat } from "./ExportFormat";
 import type { FixEvent } from "./FixEvent";
 import type { FixReport } from "./FixReport";
 import type { FixRequest } from "./FixRequest";
 import type { FleetEvent } from "./FleetEvent";
+import type { HistoryFilter } from "./HistoryFilter";
+import type { HistoryPage } from "./HistoryPage";
 import type { InstanceRef } from "./InstanceRef";
 import type { JobEvent } from "./JobEvent";
 import type { JobPlan } from "./JobPlan";
 import type { JobReport } from "./JobReport";
+import type { PageRequest } from "./PageRequest";
 import type { ProfileEntry } from "./ProfileEntry";
 import type { ProfileInput } from "./ProfileInput";
 import type { ProfileListing } from "./ProfileListing";
@@ -24,6 +29,10 @@ import type { RamPlan } from "./RamPlan";
 import type { RegionScan } from "./RegionScan";
 import type { RegionScanEvent } from "./RegionScanEvent";
 import type { RenderedScripts } from "./RenderedScripts";
+import type { RollbackEvent } from "./RollbackEvent";
+import type { RollbackPlan } from "./RollbackPlan";
+import type { RollbackRecord } from "./RollbackRecord";
+import type { RollbackRequest } from "./RollbackRequest";
 import type { ScriptProblem } from "./ScriptProblem";
 import type { ScriptTemplate } from "./ScriptTemplate";
 import type { ScriptValidation } from "./ScriptValidation";
@@ -34,9 +43,9 @@ import type { TaskEvent } from "./TaskEvent";
 import type { TestRun } from "./TestRun";
 
 /** Commands that answer at once. */
-export const CALL_COMMANDS = ["app_status", "task_cancel", "ram_candidates", "ram_plan", "profiles_list", "profile_add", "profile_update", "profile_remove", "profile_select", "profile_test", "profile_import_list", "profile_import", "fleet_cached", "scripts_templates", "scripts_check_params", "scripts_render", "scripts_validate", "snapshot_plan", "job_report"] as const;
+export const CALL_COMMANDS = ["app_status", "task_cancel", "ram_candidates", "ram_plan", "profiles_list", "profile_add", "profile_update", "profile_remove", "profile_select", "profile_test", "profile_import_list", "profile_import", "fleet_cached", "scripts_templates", "scripts_check_params", "scripts_render", "scripts_validate", "snapshot_plan", "job_report", "history_list", "history_export", "rollback_plan"] as const;
 /** Commands that run as tasks: a caller-chosen `taskId`, `TaskEvent`s on `onEvent`, cancellable. */
-export const TASK_COMMANDS = ["regions_scan", "ram_apply", "fleet_refresh", "fleet_deep_check", "fleet_fix", "scripts_push", "scripts_test", "snapshot_run", "snapshot_retry"] as const;
+export const TASK_COMMANDS = ["regions_scan", "ram_apply", "fleet_refresh", "fleet_deep_check", "fleet_fix", "scripts_push", "scripts_test", "snapshot_run", "snapshot_retry", "rollback_run"] as const;
 export type CommandName = (typeof CALL_COMMANDS)[number] | (typeof TASK_COMMANDS)[number];
 
 /** Every command as a typed function; the UI's `Backend` has exactly these methods. */
@@ -118,6 +127,18 @@ export const commands = {
    */
   jobReport: (args: { jobId: string }): Promise<JobReport> => call<JobReport>("job_report", args),
   /**
+   * A page of every job's instance-runs, newest first, filtered; with the total for the pager.
+   */
+  historyList: (args: { filter: HistoryFilter, page: PageRequest }): Promise<HistoryPage> => call<HistoryPage>("history_list", args),
+  /**
+   * Writes the filtered runs (CSV with BOM, or JSON) into Downloads, else the data folder's exports/; answers the path and row count.
+   */
+  historyExport: (args: { filter: HistoryFilter, format: ExportFormat }): Promise<ExportFile> => call<ExportFile>("history_export", args),
+  /**
+   * What rolling the instance back to the group would overwrite, read from the cloud; refuses what cannot be restored.
+   */
+  rollbackPlan: (args: { instanceId: string, regionId: string, groupId: string }): Promise<RollbackPlan> => call<RollbackPlan>("rollback_plan", args),
+  /**
    * The current profile's regions with their instance counts, one event per region.
    */
   regionsScan: (args: { taskId: string }, onEvent: (event: TaskEvent<RegionScanEvent>) => void): Promise<RegionScan> =>
@@ -162,6 +183,11 @@ export const commands = {
    */
   snapshotRetry: (args: { taskId: string, jobId: string }, onEvent: (event: TaskEvent<JobEvent>) => void): Promise<JobReport> =>
     call<JobReport>("snapshot_retry", { ...args, onEvent: channel(onEvent) }),
+  /**
+   * Rolls the instance back to the confirmed plan's group (stopping and starting it only as confirmed); recorded in history.
+   */
+  rollbackRun: (args: { taskId: string, request: RollbackRequest }, onEvent: (event: TaskEvent<RollbackEvent>) => void): Promise<RollbackRecord> =>
+    call<RollbackRecord>("rollback_run", { ...args, onEvent: channel(onEvent) }),
 };
 
 export type Commands = typeof commands;

@@ -4,14 +4,17 @@
 //! pushed scripts' hashes, never a secret. Same `appsnap.db` as the jobs engine, opened
 //! through `FleetStore` (newer schema refused, corrupt file moved aside).
 //!
-//! Layout: `types` (data), `time` (pure), `query` (SQLite) → `export` (rendering).
+//! Layout: `types` (data), `time` (pure), `query` (SQLite) → `export` (rendering) →
+//! `file` (an export written for the desktop).
 
 mod export;
+mod file;
 mod query;
 mod time;
 mod types;
 
 pub use export::{csv, json, CSV_COLUMNS};
+pub use file::{export_to_file, exports_dir, ExportFile};
 pub use query::{History, MAX_PAGE};
 pub use time::{day_start_ms, iso_utc};
 pub use types::*;

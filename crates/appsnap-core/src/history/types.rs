@@ -67,6 +67,7 @@ pub struct HistoryRow {
 pub struct HistoryPage {
     pub rows: Vec<HistoryRow>,
     /// Every run the filter matches, for the pager.
+    #[ts(type = "number")]
     pub total: u64,
 }
 

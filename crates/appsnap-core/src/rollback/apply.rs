@@ -9,14 +9,18 @@ use acs_openapi::Client;
 
 use super::plan::plan;
 use super::record::RollbackLog;
-use super::types::{RollbackOptions, RollbackPlan, RollbackRecord, RollbackStatus, RollbackTuning};
+use super::types::{
+    RollbackEvent, RollbackOptions, RollbackPlan, RollbackRecord, RollbackStatus, RollbackTuning,
+};
 use crate::error::{AppError, ErrorCode};
 use crate::fleet::now_ms;
+use crate::progress::Reporter;
 
 /// `Disk.N` goes from 1 to 10 in one ResetDisks call (alibaba-api.md §3.18).
 const DISKS_PER_CALL: usize = 10;
 
 /// Runs a confirmed plan; refuses when the cloud no longer matches what was confirmed.
+/// Cancellation is honoured before the stop and before the reset, never inside one.
 pub async fn rollback(
     client: &Client,
     log: &RollbackLog,
@@ -24,6 +28,7 @@ pub async fn rollback(
     confirmed: &RollbackPlan,
     options: RollbackOptions,
     tuning: &RollbackTuning,
+    reporter: &Reporter<RollbackEvent>,
 ) -> Result<RollbackRecord, AppError> {
     let region = confirmed.region_id.as_str();
     let id = confirmed.instance_id.as_str();
@@ -52,11 +57,18 @@ pub async fn rollback(
             ))
         }
         "Running" => {
+            reporter.checkpoint()?;
+            reporter.emit(RollbackEvent::Stopping);
             client.stop_instance(region, id, false).await?;
             stopped = true;
             wait_for(client, region, id, "Stopped", tuning).await?;
+            reporter.emit(RollbackEvent::Stopped);
         }
-        "Stopping" => wait_for(client, region, id, "Stopped", tuning).await?,
+        "Stopping" => {
+            reporter.emit(RollbackEvent::Stopping);
+            wait_for(client, region, id, "Stopped", tuning).await?;
+            reporter.emit(RollbackEvent::Stopped);
+        }
         other => {
             return Err(AppError::new(
                 ErrorCode::Conflict,
@@ -76,8 +88,9 @@ pub async fn rollback(
         request_id: None,
         error: None,
     };
+    reporter.checkpoint()?;
     log.save(&record)?;
-    match reset_and_start(client, &mut record, tuning).await {
+    match reset_and_start(client, &mut record, tuning, reporter).await {
         Ok(()) => {
             record.status = RollbackStatus::Succeeded;
             log.save(&record)?;
@@ -96,6 +109,7 @@ async fn reset_and_start(
     client: &Client,
     record: &mut RollbackRecord,
     tuning: &RollbackTuning,
+    reporter: &Reporter<RollbackEvent>,
 ) -> Result<(), AppError> {
     let region = record.plan.region_id.clone();
     let id = record.plan.instance_id.clone();
@@ -106,6 +120,9 @@ async fn reset_and_start(
         .map(|d| (d.disk_id.clone(), d.snapshot_id.clone()))
         .collect();
     for chunk in pairs.chunks(DISKS_PER_CALL) {
+        reporter.emit(RollbackEvent::Resetting {
+            disk_ids: chunk.iter().map(|(d, _)| d.clone()).collect(),
+        });
         let reply = client.reset_disks(&region, chunk, false).await?;
         record.request_id = Some(reply.request_id.clone());
         let failed: Vec<String> = reply
@@ -131,10 +148,13 @@ async fn reset_and_start(
             .with_request_id(reply.request_id));
         }
     }
+    reporter.emit(RollbackEvent::Reset);
     if record.options.start_after {
+        reporter.emit(RollbackEvent::Starting);
         client.start_instance(&region, &id).await?;
         wait_for(client, &region, &id, "Running", tuning).await?;
         record.started = true;
+        reporter.emit(RollbackEvent::Started);
     }
     Ok(())
 }

@@ -12,6 +12,6 @@ mod record;
 mod types;
 
 pub use apply::rollback;
-pub use plan::{describe, locate, plan};
+pub use plan::{check_request, confirmation_word, describe, locate, plan};
 pub use record::RollbackLog;
 pub use types::*;

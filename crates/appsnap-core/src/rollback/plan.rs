@@ -8,7 +8,7 @@ use acs_openapi::actions::snapshots::DescribeSnapshotGroupsRequest;
 use acs_openapi::Client;
 use futures::TryStreamExt;
 
-use super::types::{RollbackDisk, RollbackPlan};
+use super::types::{RollbackDisk, RollbackPlan, RollbackRequest};
 use crate::error::{AppError, ErrorCode};
 use crate::jobs::{disk_consistency, ResultConsistency};
 
@@ -244,6 +244,46 @@ pub fn describe(p: &RollbackPlan) -> Vec<String> {
     lines
 }
 
+/// What the user types to confirm: the instance's name, or its ID when it has none.
+pub fn confirmation_word(plan: &RollbackPlan) -> &str {
+    if plan.instance_name.trim().is_empty() {
+        &plan.instance_id
+    } else {
+        &plan.instance_name
+    }
+}
+
+/// A front end's request, checked before any cloud call: the ids well formed, the typed
+/// word exactly the instance's, and a running instance only with "stop it" confirmed.
+pub fn check_request(req: &RollbackRequest) -> Result<(), AppError> {
+    let p = &req.plan;
+    check_id(&p.instance_id, "i-", "instance")?;
+    check_id(&p.snapshot_group_id, "ssg-", "snapshot group")?;
+    if p.disks.is_empty() {
+        return Err(AppError::invalid_input(
+            "the plan names no disk; read the plan again",
+        ));
+    }
+    let word = confirmation_word(p);
+    if req.confirmation.trim() != word {
+        return Err(AppError::new(
+            ErrorCode::Cancelled,
+            format!("the confirmation did not match '{word}'; nothing was changed"),
+        ));
+    }
+    if p.needs_stop && !req.options.stop {
+        return Err(AppError::new(
+            ErrorCode::Conflict,
+            format!(
+                "instance {} is {}; a rollback needs it stopped — confirm that AppSnap may \
+                 stop it",
+                p.instance_id, p.instance_status
+            ),
+        ));
+    }
+    Ok(())
+}
+
 fn check_id(id: &str, prefix: &str, what: &str) -> Result<(), AppError> {
     let ok = id.len() > prefix.len()
         && id.starts_with(prefix)
@@ -256,5 +296,69 @@ fn check_id(id: &str, prefix: &str, what: &str) -> Result<(), AppError> {
         Err(AppError::invalid_input(format!(
             "'{id}' is not a {what} id (it starts with {prefix})"
         )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rollback::{RollbackOptions, RollbackRequest};
+
+    fn request(name: &str, typed: &str, running: bool, stop: bool) -> RollbackRequest {
+        RollbackRequest {
+            plan: RollbackPlan {
+                instance_id: "i-web1".into(),
+                instance_name: name.into(),
+                region_id: "cn-hangzhou".into(),
+                instance_status: if running { "Running" } else { "Stopped" }.into(),
+                snapshot_group_id: "ssg-1".into(),
+                group_name: String::new(),
+                group_created: "2026-12-02T06:00:00Z".into(),
+                consistency: ResultConsistency::Application,
+                disks: vec![RollbackDisk {
+                    disk_id: "d-1".into(),
+                    disk_name: String::new(),
+                    disk_type: "system".into(),
+                    size_gib: 40,
+                    device: "/dev/xvda".into(),
+                    snapshot_id: "s-1".into(),
+                }],
+                needs_stop: running,
+            },
+            options: RollbackOptions {
+                stop,
+                start_after: false,
+            },
+            confirmation: typed.into(),
+        }
+    }
+
+    #[test]
+    fn the_typed_word_is_the_name_or_else_the_id() {
+        assert!(check_request(&request("web", "web", false, false)).is_ok());
+        assert!(check_request(&request("", "i-web1", false, false)).is_ok());
+        for (name, typed) in [("web", "i-web1"), ("web", "Web"), ("", "web"), ("web", "")] {
+            let e = check_request(&request(name, typed, false, false)).unwrap_err();
+            assert_eq!(e.code, ErrorCode::Cancelled, "{name}/{typed}");
+        }
+    }
+
+    #[test]
+    fn a_running_instance_needs_stop_confirmed_and_ids_are_checked() {
+        let e = check_request(&request("web", "web", true, false)).unwrap_err();
+        assert_eq!(e.code, ErrorCode::Conflict);
+        assert!(check_request(&request("web", "web", true, true)).is_ok());
+        let mut bad = request("web", "web", false, false);
+        bad.plan.snapshot_group_id = "../x".into();
+        assert_eq!(
+            check_request(&bad).unwrap_err().code,
+            ErrorCode::InvalidInput
+        );
+        let mut empty = request("web", "web", false, false);
+        empty.plan.disks.clear();
+        assert_eq!(
+            check_request(&empty).unwrap_err().code,
+            ErrorCode::InvalidInput
+        );
     }
 }

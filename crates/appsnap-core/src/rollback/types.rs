@@ -54,6 +54,38 @@ pub struct RollbackOptions {
     pub start_after: bool,
 }
 
+/// A step of a running rollback, for the progress shown while it runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+#[ts(export)]
+pub enum RollbackEvent {
+    /// StopInstance was sent (only when the user confirmed stopping).
+    Stopping,
+    /// The instance is stopped; the disks are next.
+    Stopped,
+    /// ResetDisks is being sent for these disks.
+    #[serde(rename_all = "camelCase")]
+    Resetting {
+        disk_ids: Vec<String>,
+    },
+    /// Every disk is back at its snapshot.
+    Reset,
+    /// StartInstance was sent (only when asked).
+    Starting,
+    Started,
+}
+
+/// What the desktop sends to run a rollback: the plan the user read, the options they
+/// chose and what they typed to confirm it (see `rollback::confirmation_word`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct RollbackRequest {
+    pub plan: RollbackPlan,
+    pub options: RollbackOptions,
+    pub confirmation: String,
+}
+
 /// Where a recorded rollback got to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]

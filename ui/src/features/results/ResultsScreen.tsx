@@ -30,7 +30,7 @@ export function ResultsScreen({ jobId }: { jobId?: string }) {
   );
 }
 
-function JobResults({ jobId }: { jobId: string }) {
+export function JobResults({ jobId }: { jobId: string }) {
   const { t } = useTranslation();
   const backend = useBackend();
   const client = useQueryClient();
