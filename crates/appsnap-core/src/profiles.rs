@@ -36,6 +36,7 @@ pub use input::{ProfileInput, SecretInput};
 pub use kind::ProfileKind;
 pub use location::config_dir;
 pub use store::ProfileStore;
+pub(crate) use store::write_atomic;
 
 /// Which request signature a profile's calls use.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]

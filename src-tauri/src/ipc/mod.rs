@@ -22,7 +22,8 @@ use appsnap_core::scripts::{
     PushReport, RenderedScripts, ScriptProblem, ScriptTemplate, ScriptValidation, ScriptsEvent,
     TestRun,
 };
-use appsnap_core::status::AppStatus;
+use appsnap_core::settings::AppSettings;
+use appsnap_core::status::{AppStatus, FolderKind};
 use std::collections::BTreeMap;
 
 table::ipc_commands! {
@@ -65,6 +66,14 @@ table::ipc_commands! {
         fn snapshot_plan(options: SnapshotOptions, instance_ids: Vec<String>, concurrency: u32) -> JobPlan;
         /// A snapshot job's report as history holds it (live while it runs).
         fn job_report(job_id: String) -> JobReport;
+        /// The saved settings (language, theme, snapshot job defaults); the defaults before the first save.
+        fn settings_get() -> AppSettings;
+        /// Checks and saves the settings whole (settings.json, written atomically); answers them as stored.
+        fn settings_save(settings: AppSettings) -> AppSettings;
+        /// A bug report's text: versions, OS, profile names and kinds, settings, folders, the last log lines with secrets redacted.
+        fn diagnostics() -> String;
+        /// Opens the log, data or config folder in the OS's file manager.
+        fn open_folder(kind: FolderKind) -> ();
     }
     tasks {
         /// The current profile's regions with their instance counts, one event per region.

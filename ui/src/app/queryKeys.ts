@@ -32,4 +32,8 @@ export const queryKeys = {
   snapshotPlan: (options: SnapshotOptions, instanceIds: readonly string[]) => ["snapshot_plan", options, instanceIds] as const,
   /** `job_report`: a snapshot job as history holds it. */
   jobReport: (jobId: string) => ["job_report", jobId] as const,
+  /** `settings_get`: language, theme and the snapshot jobs' defaults (settings.json). */
+  settings: ["settings_get"] as const,
+  /** `diagnostics`: the bug report's text, made afresh on each copy. */
+  diagnostics: ["diagnostics"] as const,
 } as const;

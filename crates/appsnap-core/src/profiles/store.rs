@@ -153,7 +153,7 @@ impl ProfileStore {
 /// Writes a temporary file beside `path`, flushes it to disk, then renames it over
 /// `path`: readers see the old file or the new one, never a part. On any failure the
 /// temporary file is removed (tempfile deletes it on drop) and `path` is untouched.
-pub(super) fn write_atomic(
+pub(crate) fn write_atomic(
     path: &Path,
     bytes: &[u8],
     before_rename: impl FnOnce(&Path) -> io::Result<()>,
