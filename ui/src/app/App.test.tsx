@@ -34,7 +34,9 @@ function answer(status: AppStatus) {
         ? MEMORY_SETTINGS
         : cmd === "settings_save"
           ? (args as { settings: unknown }).settings
-          : status,
+          : cmd === "ram_candidates"
+            ? { regions: [], instances: [] }
+            : status,
   );
 }
 

@@ -1,6 +1,7 @@
 // GENERATED from the command table in src-tauri/src/ipc/mod.rs by
 // `cargo test export_bindings`. Do not edit; `make bindings-check` fails when stale.
 import { call, channel } from "../ipc";
+import type { AppSettings } from "./AppSettings";
 import type { AppStatus } from "./AppStatus";
 import type { CallerIdentity } from "./CallerIdentity";
 import type { CliImportListing } from "./CliImportListing";
@@ -8,6 +9,7 @@ import type { FixEvent } from "./FixEvent";
 import type { FixReport } from "./FixReport";
 import type { FixRequest } from "./FixRequest";
 import type { FleetEvent } from "./FleetEvent";
+import type { FolderKind } from "./FolderKind";
 import type { InstanceRef } from "./InstanceRef";
 import type { JobEvent } from "./JobEvent";
 import type { JobPlan } from "./JobPlan";
@@ -34,7 +36,7 @@ import type { TaskEvent } from "./TaskEvent";
 import type { TestRun } from "./TestRun";
 
 /** Commands that answer at once. */
-export const CALL_COMMANDS = ["app_status", "task_cancel", "ram_candidates", "ram_plan", "profiles_list", "profile_add", "profile_update", "profile_remove", "profile_select", "profile_test", "profile_import_list", "profile_import", "fleet_cached", "scripts_templates", "scripts_check_params", "scripts_render", "scripts_validate", "snapshot_plan", "job_report"] as const;
+export const CALL_COMMANDS = ["app_status", "task_cancel", "ram_candidates", "ram_plan", "profiles_list", "profile_add", "profile_update", "profile_remove", "profile_select", "profile_test", "profile_import_list", "profile_import", "fleet_cached", "scripts_templates", "scripts_check_params", "scripts_render", "scripts_validate", "snapshot_plan", "job_report", "settings_get", "settings_save", "diagnostics", "open_folder"] as const;
 /** Commands that run as tasks: a caller-chosen `taskId`, `TaskEvent`s on `onEvent`, cancellable. */
 export const TASK_COMMANDS = ["regions_scan", "ram_apply", "fleet_refresh", "fleet_deep_check", "fleet_fix", "scripts_push", "scripts_test", "snapshot_run", "snapshot_retry"] as const;
 export type CommandName = (typeof CALL_COMMANDS)[number] | (typeof TASK_COMMANDS)[number];
@@ -117,6 +119,22 @@ export const commands = {
    * A snapshot job's report as history holds it (live while it runs).
    */
   jobReport: (args: { jobId: string }): Promise<JobReport> => call<JobReport>("job_report", args),
+  /**
+   * The saved settings (language, theme, snapshot job defaults); the defaults before the first save.
+   */
+  settingsGet: (): Promise<AppSettings> => call<AppSettings>("settings_get"),
+  /**
+   * Checks and saves the settings whole (settings.json, written atomically); answers them as stored.
+   */
+  settingsSave: (args: { settings: AppSettings }): Promise<AppSettings> => call<AppSettings>("settings_save", args),
+  /**
+   * A bug report's text: versions, OS, profile names and kinds, settings, folders, the last log lines with secrets redacted.
+   */
+  diagnostics: (): Promise<string> => call<string>("diagnostics"),
+  /**
+   * Opens the log, data or config folder in the OS's file manager.
+   */
+  openFolder: (args: { kind: FolderKind }): Promise<null> => call<null>("open_folder", args),
   /**
    * The current profile's regions with their instance counts, one event per region.
    */

@@ -32,8 +32,9 @@ pub fn redact(line: &str, known: &[String]) -> String {
     redact_shapes(&out)
 }
 
+/// Base64(url) characters; `=` ends a word, so `key=value` is two words.
 fn is_token_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '_')
+    c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '_')
 }
 
 /// The value after `key=`, `key: ` or `"key":"` up to the next space, quote, comma, `&`.
@@ -117,8 +118,7 @@ fn redact_shapes(line: &str) -> String {
     out
 }
 
-fn looks_secret(word: &str) -> bool {
-    let core = word.trim_end_matches('=');
+fn looks_secret(core: &str) -> bool {
     core.len() >= MIN_SECRET_WORD
         && core.bytes().any(|b| b.is_ascii_uppercase())
         && core.bytes().any(|b| b.is_ascii_lowercase())
