@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { appendFileSync, existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
-import { byTestId, openApp, screenshot } from "./session.mjs";
+import { byTestId, openApp, screenshot, waitForText } from "./session.mjs";
 
 const NAME = "e2e-diagnostics";
 const SECRET = `E2eSecret${randomUUID().replaceAll("-", "")}`;
@@ -44,6 +44,15 @@ async function restart(browser) {
   await browser.execute(() => window.localStorage.clear());
   await browser.deleteSession();
   return openApp();
+}
+
+/** Replaces a field's text as a user would (select all, type): a bare clearValue leaves
+ *  React's controlled value in place, so typing would append to it. */
+async function retype(browser, el, text) {
+  await el.click();
+  await browser.keys(["Control", "a"]);
+  await browser.keys(["Backspace"]);
+  await browser.keys([...text]);
 }
 
 async function openSettings(browser) {
@@ -104,11 +113,11 @@ describe("settings", () => {
     await byTestId(browser, "lang-en-US").click();
     await waitAttr(await byTestId(browser, "settings-language"), "data-saved", "en-US");
     const concurrency = await byTestId(browser, "settings-concurrency");
-    await concurrency.clearValue();
-    await concurrency.setValue("0");
+    await retype(browser, concurrency, "0");
     const error = await byTestId(browser, "settings-error-concurrency");
     await error.waitForExist({ timeout: 5000 });
-    assert.equal(await error.getText(), "Enter a whole number from 1 to 100");
+    // The help text fades in: its text shows once it is visible.
+    await waitForText(error, (t) => t === "Enter a whole number from 1 to 100");
     assert.equal(await byTestId(browser, "settings-save").isEnabled(), false);
 
     // The backend refuses the same on its own, naming every broken rule.
@@ -117,8 +126,7 @@ describe("settings", () => {
     assert.match(refused.error.message, /concurrency per region is 0; it must be 1-100/);
     assert.match(refused.error.message, /command name pattern has 0 characters/);
 
-    await concurrency.clearValue();
-    await concurrency.setValue("7");
+    await retype(browser, concurrency, "7");
     await byTestId(browser, "settings-error-concurrency").waitForExist({ reverse: true, timeout: 5000 });
     await byTestId(browser, "settings-save").click();
     await browser.waitUntil(async () => (await invoke(browser, "settings_get")).value?.concurrency === 7, {
