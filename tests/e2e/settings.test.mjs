@@ -181,6 +181,7 @@ describe("settings", () => {
     // And straight from the command, as the UI got it.
     const direct = (await invoke(browser, "diagnostics")).value;
     assert.ok(!direct.includes(SECRET));
+    await area.scrollIntoView({ block: "center" });
     await screenshot(browser, "settings-diagnostics");
   });
 });

@@ -7,11 +7,9 @@
 use std::process::ExitCode;
 
 use appsnap_core::fleet::{inventory, Assessed, InventoryOptions};
-use appsnap_core::jobs::{
-    self, JobEvent, JobReport, JobStore, Mandate, SnapshotOptions,
-};
-use appsnap_core::settings::{AppSettings, SettingsStore};
+use appsnap_core::jobs::{self, JobEvent, JobReport, JobStore, Mandate, SnapshotOptions};
 use appsnap_core::progress::{CancellationToken, Reporter};
+use appsnap_core::settings::{AppSettings, SettingsStore};
 use appsnap_core::AppError;
 use clap::{Args, Subcommand, ValueEnum};
 

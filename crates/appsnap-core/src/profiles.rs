@@ -35,8 +35,8 @@ pub use import::{CliImportCandidate, CliImportListing};
 pub use input::{ProfileInput, SecretInput};
 pub use kind::ProfileKind;
 pub use location::config_dir;
-pub use store::ProfileStore;
 pub(crate) use store::write_atomic;
+pub use store::ProfileStore;
 
 /// Which request signature a profile's calls use.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]

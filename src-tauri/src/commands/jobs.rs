@@ -6,11 +6,9 @@
 //! dialog passes the concurrency Settings gave it.
 
 use appsnap_core::fleet::Assessed;
-use appsnap_core::jobs::{
-    self, JobEvent, JobPlan, JobReport, JobStore, SnapshotOptions,
-};
-use appsnap_core::settings::AppSettings;
+use appsnap_core::jobs::{self, JobEvent, JobPlan, JobReport, JobStore, SnapshotOptions};
 use appsnap_core::progress::Reporter;
+use appsnap_core::settings::AppSettings;
 use appsnap_core::{AppError, ErrorCode};
 
 use crate::cloud;

@@ -116,7 +116,11 @@ impl Diagnostics {
                         p.name,
                         p.kind,
                         p.region.as_deref().unwrap_or("-"),
-                        if p.custom_endpoint { "custom" } else { "default" }
+                        if p.custom_endpoint {
+                            "custom"
+                        } else {
+                            "default"
+                        }
                     ))
                 }
             }

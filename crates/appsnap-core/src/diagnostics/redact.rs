@@ -143,7 +143,7 @@ mod tests {
                 "2026-12-02T06:41:43.120Z  INFO appsnap_desktop::commands::profiles: profile added name=work access_key_id=LTAI5tWork00000001 secret=***",
             ),
             (
-                format!("2026-12-02T06:42:00.001Z DEBUG acs_openapi::transport: GET https://ecs.cn-hangzhou.aliyuncs.com/?AccessKeyId=LTAI5tWork00000001&Action=DescribeRegions&Signature=Zm9vYmFyYmF6cXV4MTIzNDU2Nzg%3D&SignatureMethod=HMAC-SHA1&SignatureNonce=8f3c&SecurityToken=CAIS1234abcd"),
+                "2026-12-02T06:42:00.001Z DEBUG acs_openapi::transport: GET https://ecs.cn-hangzhou.aliyuncs.com/?AccessKeyId=LTAI5tWork00000001&Action=DescribeRegions&Signature=Zm9vYmFyYmF6cXV4MTIzNDU2Nzg%3D&SignatureMethod=HMAC-SHA1&SignatureNonce=8f3c&SecurityToken=CAIS1234abcd".to_string(),
                 "2026-12-02T06:42:00.001Z DEBUG acs_openapi::transport: GET https://ecs.cn-hangzhou.aliyuncs.com/?AccessKeyId=LTAI5tWork00000001&Action=DescribeRegions&Signature=***&SignatureMethod=HMAC-SHA1&SignatureNonce=8f3c&SecurityToken=***",
             ),
             (

@@ -117,5 +117,8 @@ fn unreadable_parts_say_why_instead_of_failing_the_report() {
         text.contains("(unreadable: settings.json has format version 2)"),
         "{text}"
     );
-    assert!(text.contains("## log (last 0 lines, secrets redacted)"), "{text}");
+    assert!(
+        text.contains("## log (last 0 lines, secrets redacted)"),
+        "{text}"
+    );
 }

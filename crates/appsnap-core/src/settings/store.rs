@@ -64,8 +64,7 @@ impl SettingsStore {
             }
             None => return Err(self.corrupt("has no \"version\" number".into())),
         }
-        let file: File =
-            serde_json::from_value(value).map_err(|e| self.corrupt(format!("{e}")))?;
+        let file: File = serde_json::from_value(value).map_err(|e| self.corrupt(format!("{e}")))?;
         file.settings
             .validate()
             .map_err(|e| self.corrupt(e.message))?;

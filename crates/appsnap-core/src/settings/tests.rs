@@ -50,7 +50,10 @@ fn saved_settings_read_back_the_same_and_drive_the_tuning() {
     assert_eq!(store.load().unwrap(), changed());
     let text = fs::read_to_string(store.path()).unwrap();
     assert!(text.contains("\"language\": \"zh-CN\""), "{text}");
-    assert!(text.contains("\"commandPattern\": \"ACS-ECS-Snapshot\""), "{text}");
+    assert!(
+        text.contains("\"commandPattern\": \"ACS-ECS-Snapshot\""),
+        "{text}"
+    );
     let t = changed().tuning();
     assert_eq!(t.first_poll, Duration::from_millis(1_000));
     assert_eq!(t.max_poll, Duration::from_secs(20));
@@ -107,7 +110,11 @@ fn every_broken_rule_is_named_and_nothing_is_written() {
         command_pattern: "Con\tsistent".into(),
         ..AppSettings::default()
     };
-    assert!(tab.validate().unwrap_err().message.contains("control characters"));
+    assert!(tab
+        .validate()
+        .unwrap_err()
+        .message
+        .contains("control characters"));
 }
 
 #[test]

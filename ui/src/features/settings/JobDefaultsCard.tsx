@@ -1,6 +1,6 @@
 // Snapshot jobs' defaults: invocations in flight per region, polling, the public command's
 // name pattern. Checked as typed; Save sends them whole and shows the backend's error.
-import { App, Button, Card, Form, Input, InputNumber, Typography } from "antd";
+import { App, Button, Card, Form, Input, InputNumber, Space, Typography } from "antd";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { AppSettings } from "../../bindings/AppSettings";
@@ -40,9 +40,11 @@ export function JobDefaultsCard({ settings }: { settings: AppSettings }) {
         {t("settings.jobs.help")}
       </Typography.Paragraph>
       <Form layout="vertical" onFinish={() => undefined}>
-        {number("concurrency")}
-        {number("firstPollMs")}
-        {number("maxPollSecs")}
+        <Space wrap size="large" align="start">
+          {number("concurrency")}
+          {number("firstPollMs")}
+          {number("maxPollSecs")}
+        </Space>
         <Form.Item label={t("settings.jobs.commandPattern")} extra={t("settings.jobs.commandPatternHelp")} {...fieldError("commandPattern")}>
           <Input
             data-testid="settings-commandPattern"
