@@ -14,7 +14,7 @@ trap 'rm -rf "$scratch"' EXIT
 
 fail() { echo "package: $*"; exit 1; }
 field() { dpkg-deb --field "$deb" "$1"; }
-[ "$(field Package)" = app-snap ] || [ "$(field Package)" = appsnap ] || fail "unexpected package name '$(field Package)'"
+[ "$(field Package)" = app-snap ] || fail "unexpected package name '$(field Package)'"
 version=$(field Version)
 want_version=$(node -p 'require("./tauri.conf.json").version')
 [ "$version" = "$want_version" ] || fail "version $version, tauri.conf.json says $want_version"
