@@ -43,7 +43,7 @@ const activeLang = async (browser) => (await browser.$("[data-lang]")).getAttrib
 async function restart(browser) {
   await browser.execute(() => window.localStorage.clear());
   await browser.deleteSession();
-  return openApp();
+  return openApp({ keepSettings: true });
 }
 
 /** Replaces a field's text as a user would (select all, type): a bare clearValue leaves
