@@ -36,6 +36,7 @@ async fn a_bad_settings_file_is_refused_before_any_call_and_a_flag_wins_over_it(
     )
     .await;
     assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.stdout, "", "no result on stdout");
     assert!(
         run.stderr.contains(&format!(
             "{} concurrency per region is 500; it must be 1-100; the file was left as it is",
