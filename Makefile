@@ -7,13 +7,14 @@ APP_BIN := target/debug/appsnap-desktop
 # The desktop binary with the UI built in (no dev server): what users and e2e run.
 APP_FEATURES := --features custom-protocol
 
-.PHONY: help deps deps-test ui app run dev test lint rust-test ui-test bindings-check e2e ci-time sdk-compat scripts-real bench
+.PHONY: help deps deps-test ui app run dev test lint rust-test ui-test bindings-check e2e package package-test ci-time sdk-compat scripts-real bench
 
 help:
 	@echo "make run    install what is missing, build, open AppSnap on the Sandbox profile"
 	@echo "make test   install what is missing, then fmt, clippy, Rust tests, TS type-check,"
 	@echo "            UI unit tests, bindings freshness and the end-to-end suite under Xvfb"
 	@echo "make dev    hot-reloading development (tauri dev)"
+	@echo "make package  the .deb (target/debug/bundle/deb), from the debug app binary"
 
 deps:
 	@scripts/install-deps.sh build
@@ -34,7 +35,7 @@ dev: deps
 	npx tauri dev
 
 # The app embeds dist/ (custom-protocol), so every cargo step needs the UI built first.
-test: deps-test ui lint rust-test ui-test bindings-check sdk-compat scripts-real e2e
+test: deps-test ui lint rust-test ui-test bindings-check sdk-compat scripts-real e2e package-test
 	@echo "make test: all suites passed"
 
 lint: ui
@@ -88,3 +89,12 @@ bench:
 
 e2e: app
 	tests/e2e/run.sh
+
+# The .deb from the debug binary `make app` built (`tauri bundle` reuses it: no second
+# compile). A release package: `npx tauri build --bundles deb` (target/release/bundle/deb).
+package: app
+	npx tauri bundle --debug --bundles deb --features custom-protocol
+
+# The .deb unpacked (dpkg -x) into a scratch root, its binary in a real window on the Sandbox.
+package-test: package
+	tests/package/run.sh

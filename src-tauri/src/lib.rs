@@ -24,7 +24,10 @@ pub fn run() {
                 &profiles,
             );
             tracing::info!(profile = %current.name(), "current profile");
-            app.manage(state::AppState::new(log_dir, profiles, current, guard));
+            let settings = appsnap_core::settings::SettingsStore::in_config_dir()?;
+            app.manage(state::AppState::new(
+                log_dir, profiles, settings, current, guard,
+            ));
             sandbox::start_embedded(app.handle().clone());
             window::open_main(app)?;
             Ok(())

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use appsnap_core::profiles::{CurrentProfile, Profiles};
 use appsnap_core::progress::Tasks;
+use appsnap_core::settings::SettingsStore;
 use appsnap_core::status::SandboxStatus;
 use tokio::sync::RwLock;
 
@@ -14,6 +15,8 @@ pub struct AppState {
     pub current_profile: CurrentProfile,
     /// Stored profiles: settings in the config dir, AccessKeys in the OS keyring.
     pub profiles: Profiles,
+    /// `settings.json` beside profiles.json; read on each use, so the CLI's edits count.
+    pub settings: SettingsStore,
     pub sandbox: RwLock<SandboxStatus>,
     /// The embedded sandbox server; held here so it lives as long as the app.
     pub sandbox_server: tokio::sync::Mutex<Option<sandbox_cloud::RunningSandbox>>,
@@ -27,6 +30,7 @@ impl AppState {
     pub fn new(
         log_dir: PathBuf,
         profiles: Profiles,
+        settings: SettingsStore,
         current_profile: CurrentProfile,
         log_guard: tracing_appender::non_blocking::WorkerGuard,
     ) -> Self {
@@ -34,6 +38,7 @@ impl AppState {
             log_dir,
             current_profile,
             profiles,
+            settings,
             sandbox: RwLock::new(SandboxStatus::Starting),
             sandbox_server: tokio::sync::Mutex::new(None),
             tasks: Tasks::default(),

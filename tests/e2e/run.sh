@@ -33,6 +33,11 @@ export HOME=$scratch/home XDG_CONFIG_HOME=$scratch/config XDG_DATA_HOME=$scratch
 # The keyring's files land in the scratch XDG_DATA_HOME; the password only unlocks it.
 eval "$(printf %s appsnap-e2e | gnome-keyring-daemon --unlock --components=secrets)"
 export GNOME_KEYRING_CONTROL
+# "Open folder" records the folder here instead of starting a file manager.
+export APPSNAP_OPENED_LOG=$scratch/opened-folders.txt
+printf '#!/bin/sh\nprintf "%%s\\n" "$1" >>"%s"\n' "$APPSNAP_OPENED_LOG" >"$scratch/open-with"
+chmod +x "$scratch/open-with"
+export APPSNAP_OPEN_WITH=$scratch/open-with
 # Keep proxies out: the app must only talk to 127.0.0.1.
 unset HTTP_PROXY HTTPS_PROXY http_proxy https_proxy ALL_PROXY all_proxy
 export NO_PROXY=127.0.0.1,localhost
@@ -66,11 +71,10 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 
+# Test files as arguments run only those (e.g. tests/e2e/settings.test.mjs); else all.
+if [ "$#" -gt 0 ]; then tests=("$@"); else tests=("$root"/tests/e2e/*.test.mjs); fi
 status=0
-# Every suite, or the files named (`tests/e2e/run.sh tests/e2e/profiles.test.mjs`).
-suites=("$@")
-[ ${#suites[@]} -gt 0 ] || suites=("$root"/tests/e2e/*.test.mjs)
-node --test --test-concurrency=1 --test-reporter=spec "${suites[@]}" || status=$?
+node --test --test-concurrency=1 --test-reporter=spec "${tests[@]}" || status=$?
 if [ "$(fingerprint)" != "$before_fp" ]; then
   echo "e2e: the suite touched the real user's app data (${real_app_dirs[*]})"; status=1
 fi

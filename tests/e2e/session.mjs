@@ -1,9 +1,17 @@
 // One WebDriver session against the real AppSnap binary, plus small helpers the tests share.
 import { remote } from "webdriverio";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-export async function openApp() {
+/**
+ * Starts the app. Each suite starts from the default settings (settings.json outlives a
+ * session, and the app takes its language and theme from it), so one suite's language or
+ * theme never leaks into the next; `{ keepSettings: true }` restarts with them.
+ */
+export async function openApp({ keepSettings = false } = {}) {
+  if (!keepSettings && process.env.XDG_CONFIG_HOME) {
+    rmSync(join(process.env.XDG_CONFIG_HOME, "appsnap-dev", "settings.json"), { force: true });
+  }
   const browser = await remote({
     hostname: "127.0.0.1",
     port: Number(process.env.APPSNAP_WEBDRIVER_PORT),

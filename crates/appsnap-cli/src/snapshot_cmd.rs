@@ -7,10 +7,9 @@
 use std::process::ExitCode;
 
 use appsnap_core::fleet::{inventory, Assessed, InventoryOptions};
-use appsnap_core::jobs::{
-    self, JobEvent, JobReport, JobStore, JobTuning, Mandate, SnapshotOptions, DEFAULT_PATTERN,
-};
+use appsnap_core::jobs::{self, JobEvent, JobReport, JobStore, Mandate, SnapshotOptions};
 use appsnap_core::progress::{CancellationToken, Reporter};
+use appsnap_core::settings::{AppSettings, SettingsStore};
 use appsnap_core::AppError;
 use clap::{Args, Subcommand, ValueEnum};
 
@@ -68,9 +67,9 @@ pub struct CreateArgs {
     pub exclude_disks: Vec<String>,
     #[arg(long, value_enum, default_value = "allow")]
     pub mandate: MandateArg,
-    /// Invocations in flight per region.
-    #[arg(long, value_name = "N", default_value_t = 10)]
-    pub concurrency: u32,
+    /// Invocations in flight per region [default: settings.json's, 10].
+    #[arg(long, value_name = "N")]
+    pub concurrency: Option<u32>,
     /// Wait for every instance's final result (the run always finishes in this process).
     #[arg(long)]
     pub wait: bool,
@@ -81,7 +80,8 @@ pub async fn snapshot(cmd: SnapshotCommand, opts: &GlobalOptions) -> ExitCode {
         SnapshotCommand::Create(args) => create(&args, opts).await,
         SnapshotCommand::Retry { job } => {
             with_store(opts, |client, store, reporter| async move {
-                jobs::retry_failed(&client, &store, &job, &JobTuning::default(), &reporter)
+                let tuning = settings()?.tuning();
+                jobs::retry_failed(&client, &store, &job, &tuning, &reporter)
                     .await
                     .map(|r| vec![r])
             })
@@ -93,7 +93,8 @@ pub async fn snapshot(cmd: SnapshotCommand, opts: &GlobalOptions) -> ExitCode {
 /// `appsnap jobs resume`: every unfinished job finished from history.
 pub async fn resume(opts: &GlobalOptions) -> ExitCode {
     with_store(opts, |client, store, reporter| async move {
-        jobs::resume_all(&client, &store, &JobTuning::default(), &reporter).await
+        let tuning = settings()?.tuning();
+        jobs::resume_all(&client, &store, &tuning, &reporter).await
     })
     .await
 }
@@ -118,6 +119,10 @@ async fn create(args: &CreateArgs, opts: &GlobalOptions) -> ExitCode {
     if let Err(e) = jobs::validate(&options) {
         return fail(&e);
     }
+    let settings = match settings() {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
     let session = match open_session(opts) {
         Ok(s) => s,
         Err(e) => return fail(&e),
@@ -136,8 +141,8 @@ async fn create(args: &CreateArgs, opts: &GlobalOptions) -> ExitCode {
         &job_id,
         &chosen,
         &options,
-        args.concurrency,
-        DEFAULT_PATTERN,
+        args.concurrency.unwrap_or(settings.concurrency),
+        &settings.command_pattern,
     )
     .await
     {
@@ -164,11 +169,16 @@ async fn create(args: &CreateArgs, opts: &GlobalOptions) -> ExitCode {
         &profile,
         &job_id,
         &plan,
-        &JobTuning::default(),
+        &settings.tuning(),
         &progress(),
     )
     .await;
     finish(opts.output, report.map(|r| vec![r]))
+}
+
+/// The job defaults the desktop's Settings saved (flags win); an unreadable file is an error.
+fn settings() -> Result<AppSettings, AppError> {
+    SettingsStore::in_config_dir()?.load()
 }
 
 /// The instances by id from an inventory of every region; unknown ids are an error.

@@ -16,11 +16,13 @@ impl HintKey {
             Self::GrantPermission => &["action"],
             Self::UnlockKeyring => &["backend"],
             Self::CreateProfile | Self::ProfileExists => &["profile"],
+            Self::OpenFolderYourself => &["path"],
             Self::CheckAccessKey
             | Self::WaitAndRetry
             | Self::CheckNetwork
             | Self::ListProfiles
             | Self::FixProfilesFile
+            | Self::FixSettingsFile
             | Self::SandboxNotRunning => &[],
         }
     }
@@ -53,6 +55,12 @@ impl HintKey {
             Self::ListProfiles => "see the saved profiles with `appsnap profile list`",
             Self::FixProfilesFile => {
                 "fix the file by hand, or move it away to start with no profiles"
+            }
+            Self::FixSettingsFile => {
+                "fix settings.json by hand, or move it away to start from the default settings"
+            }
+            Self::OpenFolderYourself => {
+                "open {{path}} in your file manager (copy the path from Settings)"
             }
             Self::SandboxNotRunning => {
                 "wait until the built-in Sandbox cloud has started; if it cannot start, the log says why"
@@ -113,6 +121,10 @@ listed_enum! {
         ListProfiles,
         /// profiles.json cannot be read; it is left as it is.
         FixProfilesFile,
+        /// settings.json cannot be read; it is left as it is.
+        FixSettingsFile,
+        /// The OS could not open a folder at `path` for the app.
+        OpenFolderYourself,
         /// The desktop's built-in Sandbox cloud is not serving (yet).
         SandboxNotRunning,
     }
@@ -160,6 +172,12 @@ mod tests {
             HintKey::FixProfilesFile => {
                 "fix the file by hand, or move it away to start with no profiles"
             }
+            HintKey::FixSettingsFile => {
+                "fix settings.json by hand, or move it away to start from the default settings"
+            }
+            HintKey::OpenFolderYourself => {
+                "open /home/admin/.local/share/appsnap in your file manager (copy the path from Settings)"
+            }
             HintKey::SandboxNotRunning => {
                 "wait until the built-in Sandbox cloud has started; if it cannot start, the log says why"
             }
@@ -171,6 +189,7 @@ mod tests {
             "action" => "DescribeInstances",
             "backend" => "Secret Service",
             "profile" => "work",
+            "path" => "/home/admin/.local/share/appsnap",
             other => panic!("no sample value for parameter {other}"),
         }
     }

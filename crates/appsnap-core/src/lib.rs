@@ -2,6 +2,7 @@
 
 mod listed;
 
+pub mod diagnostics;
 pub mod error;
 pub mod fleet;
 pub mod hint;
@@ -14,6 +15,7 @@ pub mod ram;
 pub mod rollback;
 pub mod scripts;
 pub mod session;
+pub mod settings;
 pub mod status;
 
 pub use error::{AppError, ErrorCode};

@@ -28,4 +28,18 @@ pub struct AppStatus {
     pub sandbox: SandboxStatus,
     /// Where the rotating log files are written.
     pub log_dir: String,
+    /// AppSnap's data folder (inventories, job history: `appsnap.db`).
+    pub data_dir: String,
+    /// The config folder shared with the CLI (`profiles.json`, `settings.json`).
+    pub config_dir: String,
+}
+
+/// A folder Settings can open in the OS's file manager.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum FolderKind {
+    Logs,
+    Data,
+    Config,
 }

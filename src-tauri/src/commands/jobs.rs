@@ -2,12 +2,13 @@
 //! run and "retry failed" as tasks streaming `JobEvent`s, and a job's stored report (the
 //! results view after a reload or a restart). Instances come from the stored inventory,
 //! as the picker assessed them; options are checked here before core sends anything.
+//! The command name pattern and polling come from Settings (read on each job); the
+//! dialog passes the concurrency Settings gave it.
 
 use appsnap_core::fleet::Assessed;
-use appsnap_core::jobs::{
-    self, JobEvent, JobPlan, JobReport, JobStore, JobTuning, SnapshotOptions, DEFAULT_PATTERN,
-};
+use appsnap_core::jobs::{self, JobEvent, JobPlan, JobReport, JobStore, SnapshotOptions};
 use appsnap_core::progress::Reporter;
+use appsnap_core::settings::AppSettings;
 use appsnap_core::{AppError, ErrorCode};
 
 use crate::cloud;
@@ -22,6 +23,7 @@ pub async fn snapshot_plan(
     concurrency: u32,
 ) -> Result<JobPlan, AppError> {
     jobs::validate(&options)?;
+    let settings = settings(state).await?;
     let chosen = chosen(state, &instance_ids).await?;
     let session = cloud::session(state).await?;
     let job_id = jobs::new_job_id();
@@ -31,7 +33,7 @@ pub async fn snapshot_plan(
         &chosen,
         &options,
         concurrency,
-        DEFAULT_PATTERN,
+        &settings.command_pattern,
     )
     .await
 }
@@ -46,6 +48,7 @@ pub async fn snapshot_run(
     concurrency: u32,
 ) -> Result<JobReport, AppError> {
     jobs::validate(&options)?;
+    let settings = settings(state).await?;
     let chosen = chosen(state, &instance_ids).await?;
     let session = cloud::session(state).await?;
     let job_id = jobs::new_job_id();
@@ -55,7 +58,7 @@ pub async fn snapshot_run(
         &chosen,
         &options,
         concurrency,
-        DEFAULT_PATTERN,
+        &settings.command_pattern,
     )
     .await?;
     let store = JobStore::in_data_dir()?;
@@ -66,7 +69,7 @@ pub async fn snapshot_run(
         &profile,
         &job_id,
         &plan,
-        &JobTuning::default(),
+        &settings.tuning(),
         &reporter,
     )
     .await
@@ -79,13 +82,14 @@ pub async fn snapshot_retry(
     job_id: String,
 ) -> Result<JobReport, AppError> {
     check_job_id(&job_id)?;
+    let settings = settings(state).await?;
     let session = cloud::session(state).await?;
     let store = JobStore::in_data_dir()?;
     jobs::retry_failed(
         &session.client,
         &store,
         &job_id,
-        &JobTuning::default(),
+        &settings.tuning(),
         &reporter,
     )
     .await
@@ -105,6 +109,12 @@ pub async fn job_report(_state: &AppState, job_id: String) -> Result<JobReport, 
         store.report(&job_id)
     })
     .await
+}
+
+/// The saved settings; an unreadable file refuses the job (its error says how to fix it).
+async fn settings(state: &AppState) -> Result<AppSettings, AppError> {
+    let store = state.settings.clone();
+    blocking(move || store.load()).await
 }
 
 /// The instances by id from the picker's stored inventory; unknown ids are refused.

@@ -8,6 +8,7 @@ mod jobs;
 mod profiles;
 mod ram;
 mod scripts;
+mod settings;
 mod status;
 mod tasks;
 
@@ -24,5 +25,6 @@ pub use scripts::{
     scripts_check_params, scripts_push, scripts_render, scripts_templates, scripts_test,
     scripts_validate,
 };
+pub use settings::{diagnostics, open_folder, settings_get, settings_save};
 pub use status::app_status;
 pub use tasks::task_cancel;

@@ -24,7 +24,8 @@ use appsnap_core::scripts::{
     PushReport, RenderedScripts, ScriptProblem, ScriptTemplate, ScriptValidation, ScriptsEvent,
     TestRun,
 };
-use appsnap_core::status::AppStatus;
+use appsnap_core::settings::AppSettings;
+use appsnap_core::status::{AppStatus, FolderKind};
 use std::collections::BTreeMap;
 
 table::ipc_commands! {
@@ -73,6 +74,14 @@ table::ipc_commands! {
         fn history_export(filter: HistoryFilter, format: ExportFormat) -> ExportFile;
         /// What rolling the instance back to the group would overwrite, read from the cloud; refuses what cannot be restored.
         fn rollback_plan(instance_id: String, region_id: String, group_id: String) -> RollbackPlan;
+        /// The saved settings (language, theme, snapshot job defaults); the defaults before the first save.
+        fn settings_get() -> AppSettings;
+        /// Checks and saves the settings whole (settings.json, written atomically); answers them as stored.
+        fn settings_save(settings: AppSettings) -> AppSettings;
+        /// A bug report's text: versions, OS, profile names and kinds, settings, folders, the last log lines with secrets redacted.
+        fn diagnostics() -> String;
+        /// Opens the log, data or config folder in the OS's file manager.
+        fn open_folder(kind: FolderKind) -> ();
     }
     tasks {
         /// The current profile's regions with their instance counts, one event per region.

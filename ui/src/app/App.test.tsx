@@ -6,6 +6,7 @@ import "../i18n";
 import i18n from "../i18n";
 import type { AppStatus } from "../bindings/AppStatus";
 import type { SandboxStatus } from "../bindings/SandboxStatus";
+import { MEMORY_SETTINGS } from "../backend/memoryBackend";
 import { App } from "./App";
 import { createAppRuntime, type AppRuntime } from "./runtime";
 
@@ -20,14 +21,22 @@ const STATUS: AppStatus = {
   profile: "Sandbox",
   sandbox: { state: "running", endpoint: "http://127.0.0.1:40123", scenario: "default" },
   logDir: "/home/admin/.local/share/com.appsnap.desktop/logs",
+  dataDir: "/home/admin/.local/share/appsnap",
+  configDir: "/home/admin/.config/appsnap",
 };
 
 /** The shell's answers: the status, and a fresh, empty stored inventory for the start screen (the picker). */
 function answer(status: AppStatus) {
-  invokeMock.mockImplementation(async (cmd) =>
+  invokeMock.mockImplementation(async (cmd, args) =>
     cmd === "fleet_cached"
       ? { profile: status.profile, takenAtMs: Date.now(), ageMs: 0, inventory: { regions: [], instances: [], groupDiskLimit: 16, missing: [] } }
-      : status,
+      : cmd === "settings_get"
+        ? MEMORY_SETTINGS
+        : cmd === "settings_save"
+          ? (args as { settings: unknown }).settings
+          : cmd === "ram_candidates"
+            ? { regions: [], instances: [] }
+            : status,
   );
 }
 
@@ -85,7 +94,7 @@ describe("App", () => {
     fireEvent.click(screen.getByTestId("nav-settings"));
     await waitFor(() => expect(screen.getByTestId("page-title").textContent).toBe("Settings"));
     expect(await screen.findByTestId("app-version")).toBeTruthy();
-    expect(screen.getByTestId("log-dir").textContent).toContain(STATUS.logDir);
+    expect(screen.getByTestId("folder-path-logs").textContent).toContain(STATUS.logDir);
 
     fireEvent.click(screen.getByTestId("lang-zh-CN"));
     await waitFor(() => expect(root().getAttribute("data-lang")).toBe("zh-CN"));

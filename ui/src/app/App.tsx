@@ -9,6 +9,7 @@ import { themePref } from "../settings/preferences";
 import { usePreference } from "../settings/preference";
 import { resolveTheme, useSystemTheme } from "../settings/theme";
 import { useLanguageSync } from "../settings/useLanguage";
+import { useSettingsSync } from "../settings/useSettings";
 import type { AppRuntime } from "./runtime";
 import { Shell } from "./Shell";
 
@@ -21,6 +22,7 @@ const BRAND_TOKENS = {
 };
 
 function ThemedShell() {
+  useSettingsSync();
   const language = useLanguageSync();
   const mode = resolveTheme(usePreference(themePref), useSystemTheme());
 

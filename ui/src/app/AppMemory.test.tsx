@@ -16,13 +16,20 @@ afterEach(() => runtime?.dispose());
 describe("App over the in-memory backend", () => {
   it("asks the backend in context for the status", async () => {
     const backend = createMemoryBackend({
-      status: { version: "9.9.9", profile: "Sandbox", sandbox: { state: "starting" }, logDir: "/tmp/logs" },
+      status: { version: "9.9.9", profile: "Sandbox", sandbox: { state: "starting" }, logDir: "/tmp/logs", dataDir: "/tmp/data", configDir: "/tmp/config" },
     });
     runtime = createAppRuntime(backend);
     render(<App runtime={runtime} />);
     await waitFor(() => expect(screen.getByTestId("active-profile").textContent).toContain("Sandbox"));
     // The start screen (the picker) then asks once for the profile's stored inventory.
-    await waitFor(() => expect(backend.calls).toEqual([{ command: "app_status" }, { command: "fleet_cached" }]));
+    // Settings are read once too, for the saved language and theme.
+    await waitFor(() =>
+      expect([...backend.calls].sort((a, b) => a.command.localeCompare(b.command))).toEqual([
+        { command: "app_status" },
+        { command: "fleet_cached" },
+        { command: "settings_get" },
+      ]),
+    );
     expect(screen.getByTestId("sandbox-status").getAttribute("data-state")).toBe("loading");
   });
 

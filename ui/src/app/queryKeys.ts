@@ -39,4 +39,8 @@ export const queryKeys = {
     filter && page ? (["history_list", filter, page] as const) : (["history_list"] as const),
   /** `rollback_plan`: what rolling an instance back to a group would overwrite (read afresh each time the dialog opens). */
   rollbackPlan: (instanceId: string, groupId: string) => ["rollback_plan", instanceId, groupId] as const,
+  /** `settings_get`: language, theme and the snapshot jobs' defaults (settings.json). */
+  settings: ["settings_get"] as const,
+  /** `diagnostics`: the bug report's text, made afresh on each copy. */
+  diagnostics: ["diagnostics"] as const,
 } as const;

@@ -1,6 +1,7 @@
 // An in-memory backend for component tests: the same methods as the real one, over a
 // small world the test describes, with the same task rules (ids, order, cancellation).
 import type { AppError } from "../bindings/AppError";
+import type { AppSettings } from "../bindings/AppSettings";
 import type { AppStatus } from "../bindings/AppStatus";
 import type { CallerIdentity } from "../bindings/CallerIdentity";
 import type { CliImportListing } from "../bindings/CliImportListing";
@@ -38,6 +39,12 @@ export interface MemoryWorld {
   jobs: MemoryJobs;
   /** History's extras and rollbacks (see memoryHistory.ts); its rows are the jobs' reports. */
   history: MemoryHistory;
+  /** settings.json; when `settingsError` is set, reading it fails with that. */
+  settings: AppSettings;
+  settingsError?: AppError;
+  /** The folders `open_folder` was asked to open, in order; `openError` makes it fail. */
+  opened: string[];
+  openError?: AppError;
 }
 
 export interface MemoryBackend extends Backend {
@@ -53,6 +60,18 @@ export const MEMORY_STATUS: AppStatus = {
   profile: "Sandbox",
   sandbox: { state: "running", endpoint: "http://127.0.0.1:40123", scenario: "demo" },
   logDir: "/home/admin/.local/share/com.appsnap.desktop/logs",
+  dataDir: "/home/admin/.local/share/appsnap",
+  configDir: "/home/admin/.config/appsnap",
+};
+
+/** The backend's defaults (core's AppSettings::default). */
+export const MEMORY_SETTINGS: AppSettings = {
+  language: "system",
+  theme: "system",
+  concurrency: 10,
+  firstPollMs: 500,
+  maxPollSecs: 5,
+  commandPattern: "Consistent",
 };
 
 export const MEMORY_REGIONS: RegionCount[] = [
@@ -95,6 +114,8 @@ export function createMemoryBackend(world: Partial<MemoryWorld> = {}): MemoryBac
     jobs: memoryJobs(),
     history: memoryHistory(),
     profiles: [],
+    settings: MEMORY_SETTINGS,
+    opened: [],
     identities: { ...MEMORY_IDENTITIES },
     cliImport: { path: "/home/admin/.aliyun/config.json", found: false, profiles: [] },
     ...world,
@@ -204,6 +225,31 @@ export function createMemoryBackend(world: Partial<MemoryWorld> = {}): MemoryBac
       }
       state.profiles.sort((a, b) => a.profile.name.localeCompare(b.profile.name));
       return args.names;
+    },
+    async settingsGet() {
+      calls.push({ command: "settings_get" });
+      if (state.settingsError) throw state.settingsError;
+      return state.settings;
+    },
+    async settingsSave(args) {
+      calls.push({ command: "settings_save", args });
+      const { concurrency, commandPattern } = args.settings;
+      // The backend's first rules; core checks every one.
+      if (concurrency < 1 || concurrency > 100) throw fail("InvalidInput", `concurrency per region is ${concurrency}; it must be 1-100`);
+      if (commandPattern.trim() === "") throw fail("InvalidInput", "the command name pattern has 0 characters; it must have 1-128");
+      state.settings = { ...args.settings };
+      return state.settings;
+    },
+    async diagnostics() {
+      calls.push({ command: "diagnostics" });
+      const profiles = state.profiles.map((e) => `- ${e.profile.name} kind=${e.profile.kind?.type ?? "accessKey"}`);
+      return [`# AppSnap diagnostics`, `app: AppSnap desktop ${state.status.version}`, `current profile: ${state.status.profile}`, ...profiles, ""].join("\n");
+    },
+    async openFolder(args) {
+      calls.push({ command: "open_folder", args });
+      if (state.openError) throw state.openError;
+      state.opened.push(args.kind);
+      return null;
     },
     async taskCancel(args) {
       calls.push({ command: "task_cancel", args });

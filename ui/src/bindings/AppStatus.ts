@@ -9,4 +9,12 @@ profile: string, sandbox: SandboxStatus,
 /**
  * Where the rotating log files are written.
  */
-logDir: string, };
+logDir: string, 
+/**
+ * AppSnap's data folder (inventories, job history: `appsnap.db`).
+ */
+dataDir: string, 
+/**
+ * The config folder shared with the CLI (`profiles.json`, `settings.json`).
+ */
+configDir: string, };

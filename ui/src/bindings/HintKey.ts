@@ -3,4 +3,4 @@
 /**
  * Every hint the app gives; the UI's catalogues have a text for each (`hint.<key>`).
  */
-export type HintKey = "CheckAccessKey" | "GrantPermission" | "WaitAndRetry" | "CheckNetwork" | "UnlockKeyring" | "CreateProfile" | "ProfileExists" | "ListProfiles" | "FixProfilesFile" | "SandboxNotRunning";
+export type HintKey = "CheckAccessKey" | "GrantPermission" | "WaitAndRetry" | "CheckNetwork" | "UnlockKeyring" | "CreateProfile" | "ProfileExists" | "ListProfiles" | "FixProfilesFile" | "FixSettingsFile" | "OpenFolderYourself" | "SandboxNotRunning";

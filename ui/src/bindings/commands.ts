@@ -1,6 +1,7 @@
 // GENERATED from the command table in src-tauri/src/ipc/mod.rs by
 // `cargo test export_bindings`. Do not edit; `make bindings-check` fails when stale.
 import { call, channel } from "../ipc";
+import type { AppSettings } from "./AppSettings";
 import type { AppStatus } from "./AppStatus";
 import type { CallerIdentity } from "./CallerIdentity";
 import type { CliImportListing } from "./CliImportListing";
@@ -10,6 +11,7 @@ import type { FixEvent } from "./FixEvent";
 import type { FixReport } from "./FixReport";
 import type { FixRequest } from "./FixRequest";
 import type { FleetEvent } from "./FleetEvent";
+import type { FolderKind } from "./FolderKind";
 import type { HistoryFilter } from "./HistoryFilter";
 import type { HistoryPage } from "./HistoryPage";
 import type { InstanceRef } from "./InstanceRef";
@@ -43,7 +45,7 @@ import type { TaskEvent } from "./TaskEvent";
 import type { TestRun } from "./TestRun";
 
 /** Commands that answer at once. */
-export const CALL_COMMANDS = ["app_status", "task_cancel", "ram_candidates", "ram_plan", "profiles_list", "profile_add", "profile_update", "profile_remove", "profile_select", "profile_test", "profile_import_list", "profile_import", "fleet_cached", "scripts_templates", "scripts_check_params", "scripts_render", "scripts_validate", "snapshot_plan", "job_report", "history_list", "history_export", "rollback_plan"] as const;
+export const CALL_COMMANDS = ["app_status", "task_cancel", "ram_candidates", "ram_plan", "profiles_list", "profile_add", "profile_update", "profile_remove", "profile_select", "profile_test", "profile_import_list", "profile_import", "fleet_cached", "scripts_templates", "scripts_check_params", "scripts_render", "scripts_validate", "snapshot_plan", "job_report", "history_list", "history_export", "rollback_plan", "settings_get", "settings_save", "diagnostics", "open_folder"] as const;
 /** Commands that run as tasks: a caller-chosen `taskId`, `TaskEvent`s on `onEvent`, cancellable. */
 export const TASK_COMMANDS = ["regions_scan", "ram_apply", "fleet_refresh", "fleet_deep_check", "fleet_fix", "scripts_push", "scripts_test", "snapshot_run", "snapshot_retry", "rollback_run"] as const;
 export type CommandName = (typeof CALL_COMMANDS)[number] | (typeof TASK_COMMANDS)[number];
@@ -138,6 +140,22 @@ export const commands = {
    * What rolling the instance back to the group would overwrite, read from the cloud; refuses what cannot be restored.
    */
   rollbackPlan: (args: { instanceId: string, regionId: string, groupId: string }): Promise<RollbackPlan> => call<RollbackPlan>("rollback_plan", args),
+  /**
+   * The saved settings (language, theme, snapshot job defaults); the defaults before the first save.
+   */
+  settingsGet: (): Promise<AppSettings> => call<AppSettings>("settings_get"),
+  /**
+   * Checks and saves the settings whole (settings.json, written atomically); answers them as stored.
+   */
+  settingsSave: (args: { settings: AppSettings }): Promise<AppSettings> => call<AppSettings>("settings_save", args),
+  /**
+   * A bug report's text: versions, OS, profile names and kinds, settings, folders, the last log lines with secrets redacted.
+   */
+  diagnostics: (): Promise<string> => call<string>("diagnostics"),
+  /**
+   * Opens the log, data or config folder in the OS's file manager.
+   */
+  openFolder: (args: { kind: FolderKind }): Promise<null> => call<null>("open_folder", args),
   /**
    * The current profile's regions with their instance counts, one event per region.
    */

@@ -2,7 +2,7 @@
 import type { HintKey } from "./HintKey";
 
 /** Every `HintKey`, in the Rust enum's order. */
-export const HINT_KEYS = ["CheckAccessKey", "GrantPermission", "WaitAndRetry", "CheckNetwork", "UnlockKeyring", "CreateProfile", "ProfileExists", "ListProfiles", "FixProfilesFile", "SandboxNotRunning"] as const satisfies readonly HintKey[];
+export const HINT_KEYS = ["CheckAccessKey", "GrantPermission", "WaitAndRetry", "CheckNetwork", "UnlockKeyring", "CreateProfile", "ProfileExists", "ListProfiles", "FixProfilesFile", "FixSettingsFile", "OpenFolderYourself", "SandboxNotRunning"] as const satisfies readonly HintKey[];
 
 /** The parameters each hint's texts interpolate (`{{name}}`). */
 export const HINT_PARAMS = {
@@ -15,5 +15,7 @@ export const HINT_PARAMS = {
   ProfileExists: ["profile"],
   ListProfiles: [],
   FixProfilesFile: [],
+  FixSettingsFile: [],
+  OpenFolderYourself: ["path"],
   SandboxNotRunning: [],
 } as const satisfies Record<HintKey, readonly string[]>;

@@ -49,7 +49,8 @@ describe("InstancesScreen (the picker)", () => {
     expect(within(row).getByText("batch-efficiency-disk")).toBeTruthy();
     expect(within(screen.getByTestId("fleet-row-i-sh0otherrole")).getByText("OpsMonitoringRole")).toBeTruthy();
     expect(within(screen.getByTestId("fleet-row-i-hz0mysql")).getByText("None")).toBeTruthy();
-    expect(commands(backend)).toEqual(["app_status", "fleet_cached"]);
+    // Reads only: the status, the stored inventory, the saved settings (language, theme).
+    expect(commands(backend).sort()).toEqual(["app_status", "fleet_cached", "settings_get"]);
     // The region scan card stays on the screen.
     expect(screen.getByTestId("region-scan").getAttribute("data-status")).toBe("idle");
   });

@@ -14,7 +14,8 @@ import { useRoute } from "../../app/routes";
 import { useBackend } from "../../backend/BackendContext";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { startJob } from "./liveJobs";
-import { DEFAULT_CONCURRENCY, DEFAULT_FORM, ineligible, toOptions, validateOptions, type FieldError, type FormField, type SnapshotForm } from "./snapshotOptions";
+import { useSettings } from "../../settings/useSettings";
+import { DEFAULT_FORM, ineligible, toOptions, validateOptions, type FieldError, type FormField, type SnapshotForm } from "./snapshotOptions";
 
 interface Props {
   open: boolean;
@@ -37,10 +38,13 @@ export function CreateSnapshotDialog({ open, instances, onClose }: Props) {
   const hasWindows = instances.some((a) => a.instance.osType === "windows");
   const hasLinux = instances.some((a) => a.instance.osType !== "windows");
   const disks = instances.flatMap((a) => (a.instance.disks ?? []).map((d) => ({ value: d.diskId, label: `${d.diskId} (${a.instance.name}, ${d.diskType})` })));
+  // Invocations in flight per region: Settings' choice (the backend reads the rest itself).
+  const settings = useSettings();
+  const concurrency = settings.data?.concurrency;
   const plan = useQuery<JobPlan, AppError>({
     queryKey: queryKeys.snapshotPlan(options, eligible),
-    queryFn: () => backend.snapshotPlan({ options, instanceIds: eligible, concurrency: DEFAULT_CONCURRENCY }),
-    enabled: open && valid && eligible.length > 0,
+    queryFn: () => backend.snapshotPlan({ options, instanceIds: eligible, concurrency: concurrency! }),
+    enabled: open && valid && eligible.length > 0 && concurrency !== undefined,
     retry: false,
     staleTime: 30_000,
   });
@@ -55,7 +59,7 @@ export function CreateSnapshotDialog({ open, instances, onClose }: Props) {
     setStarting(true);
     setStartError(undefined);
     try {
-      const jobId = await startJob(backend, { options, instanceIds: eligible, concurrency: DEFAULT_CONCURRENCY });
+      const jobId = await startJob(backend, { options, instanceIds: eligible, concurrency: concurrency! });
       onClose();
       navigate({ screen: "results", jobId });
     } catch (e) {
@@ -128,6 +132,7 @@ export function CreateSnapshotDialog({ open, instances, onClose }: Props) {
           </Form.Item>
         </Form>
         {plan.error ? <ErrorAlert error={plan.error} context={t("snapshot.planFailed")} /> : null}
+        {settings.error ? <ErrorAlert error={settings.error} context={t("settings.loadFailed")} /> : null}
         {startError ? <ErrorAlert error={startError} context={t("snapshot.startFailed")} /> : null}
         {plan.data?.experimental ? <Alert type="warning" showIcon data-testid="snapshot-experimental" title={t("snapshot.experimental")} /> : null}
         <Typography.Title level={5}>{t("snapshot.perInstance")}</Typography.Title>

@@ -11,9 +11,6 @@ export const LIMITS = {
   freezeTimeout: [1, 600],
 } as const;
 
-/** Invocations in flight per region (the CLI's default). */
-export const DEFAULT_CONCURRENCY = 10;
-
 /** What the dialog edits: text as typed, numbers as entered (`null` = the command's default). */
 export interface SnapshotForm {
   name: string;

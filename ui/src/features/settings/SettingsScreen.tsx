@@ -1,28 +1,48 @@
-// Settings: language, theme, and what this installation is.
-import { Card, Descriptions, Radio, Space, Typography } from "antd";
+// Settings: language and theme (applied at once and saved), the snapshot jobs' defaults,
+// the folders, diagnostics, and what this installation is.
+import { Card, Descriptions, Radio, Space, Spin, Typography } from "antd";
 import { useTranslation } from "react-i18next";
+import type { AppSettings } from "../../bindings/AppSettings";
 import { PageHeader } from "../../components/PageHeader";
+import { ErrorAlert } from "../../components/ErrorAlert";
 import { languagePref, themePref, type LanguagePref, type ThemePref } from "../../settings/preferences";
 import { usePreference } from "../../settings/preference";
+import { useSaveSettings, useSettings } from "../../settings/useSettings";
 import { useAppStatus } from "../../status/appStatus";
+import { DiagnosticsCard } from "./DiagnosticsCard";
+import { FoldersCard } from "./FoldersCard";
+import { JobDefaultsCard } from "./JobDefaultsCard";
 
 export function SettingsScreen() {
   const { t } = useTranslation();
   const language = usePreference(languagePref);
   const theme = usePreference(themePref);
   const status = useAppStatus();
+  const settings = useSettings();
+  const save = useSaveSettings();
   const unavailable = <Typography.Text type="secondary">{t("settings.about.unavailable")}</Typography.Text>;
+
+  // Shown at once; kept in settings.json once it has been read (else only until restart).
+  function choose(change: Partial<Pick<AppSettings, "language" | "theme">>) {
+    if (change.language) languagePref.set(change.language);
+    if (change.theme) themePref.set(change.theme);
+    if (settings.data) save.mutate({ ...settings.data, ...change });
+  }
 
   return (
     <>
       <PageHeader title={t("nav.settings")} description={t("screens.settings.description")} />
       <Space orientation="vertical" size="middle" className="settings-stack">
+        {settings.error ? <ErrorAlert error={settings.error} context={t("settings.loadFailed")} /> : null}
+        {save.error && !save.isPending ? <ErrorAlert error={save.error} context={t("settings.saveFailed")} /> : null}
         <Card title={<span id="settings-language">{t("settings.language.title")}</span>} size="small">
           <Radio.Group
             optionType="button"
             buttonStyle="solid"
             value={language}
-            onChange={(e) => languagePref.set(e.target.value as LanguagePref)}
+            data-testid="settings-language"
+            data-saved={settings.data?.language}
+            onChange={(e) => choose({ language: e.target.value as LanguagePref })}
             aria-labelledby="settings-language"
           >
             <Radio.Button value="system">
@@ -45,7 +65,8 @@ export function SettingsScreen() {
             optionType="button"
             buttonStyle="solid"
             value={theme}
-            onChange={(e) => themePref.set(e.target.value as ThemePref)}
+            data-saved={settings.data?.theme}
+            onChange={(e) => choose({ theme: e.target.value as ThemePref })}
             aria-labelledby="settings-theme"
           >
             <Radio.Button value="system">
@@ -63,6 +84,10 @@ export function SettingsScreen() {
           </Typography.Paragraph>
         </Card>
 
+        {settings.data ? <JobDefaultsCard settings={settings.data} /> : settings.isPending ? <Spin /> : null}
+        <FoldersCard status={status.data} />
+        <DiagnosticsCard />
+
         <Card title={t("settings.about.title")} size="small">
           <Descriptions column={1} size="small" data-testid="settings-about">
             <Descriptions.Item label={t("settings.about.version")}>
@@ -70,15 +95,6 @@ export function SettingsScreen() {
             </Descriptions.Item>
             <Descriptions.Item label={t("settings.about.profile")}>
               {status.data ? status.data.profile : unavailable}
-            </Descriptions.Item>
-            <Descriptions.Item label={t("settings.about.logDir")}>
-              {status.data ? (
-                <Typography.Text code copyable data-testid="log-dir">
-                  {status.data.logDir}
-                </Typography.Text>
-              ) : (
-                unavailable
-              )}
             </Descriptions.Item>
           </Descriptions>
         </Card>
