@@ -10,7 +10,7 @@ use acs_openapi::Client;
 use futures::StreamExt;
 
 use super::classify::{disk_consistency, group_consistency, judge};
-use super::explain::{explain, group_id_in, Evidence};
+use super::explain::{bounded_output, explain, group_id_in, Evidence};
 use super::history::JobStore;
 use super::poll::{self, is_final_invocation};
 use super::stuck::stop_and_check;
@@ -190,6 +190,7 @@ async fn poll_running(ctx: &Ctx<'_>, runs: &mut [RunRecord]) -> Result<bool, App
                             .push_str(&format!("\n[ERRORINFO] {}", res.error_info));
                     }
                     r.result.snapshot_group_id = group_id_in(&res.output);
+                    r.result.output = r.output.as_deref().map(bounded_output);
                     set(ctx, r, RunStatus::Snapshotting)?;
                     changed = true;
                 }
