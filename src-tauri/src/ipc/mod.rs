@@ -12,7 +12,7 @@ pub mod typescript;
 
 use appsnap_core::fleet::{FixEvent, FixReport, FixRequest, FleetEvent, StoredInventory};
 use appsnap_core::inventory::{RegionScan, RegionScanEvent};
-use appsnap_core::jobs::{JobEvent, JobPlan, JobReport, SnapshotOptions};
+use appsnap_core::jobs::{JobEvent, JobPlan, JobReport, RunResult, SnapshotOptions};
 use appsnap_core::profiles::{
     CallerIdentity, CliImportListing, ProfileEntry, ProfileInput, ProfileListing,
 };
@@ -65,6 +65,8 @@ table::ipc_commands! {
         fn snapshot_plan(options: SnapshotOptions, instance_ids: Vec<String>, concurrency: u32) -> JobPlan;
         /// A snapshot job's report as history holds it (live while it runs).
         fn job_report(job_id: String) -> JobReport;
+        /// Deletes a snapshot group the mandate refused (file-system-consistent where application was required); the run as history now holds it.
+        fn snapshot_delete_group(snapshot_group_id: String) -> RunResult;
     }
     tasks {
         /// The current profile's regions with their instance counts, one event per region.
