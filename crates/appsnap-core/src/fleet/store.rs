@@ -30,8 +30,8 @@ const MIGRATIONS: &[&str] = &[
      UPDATE inventory_snapshot
         SET complete = (json_array_length(json_extract(document, '$.missing')) = 0);",
     // 3: the freeze/thaw scripts pushed to each instance, for verification and drift
-    // checks (scripts/records.rs). Scripts hold no secrets by design; only hashes and
-    // file facts are kept, never the content.
+    // checks (scripts/records.rs). Scripts hold no secrets by design (credentials come
+    // from option files on the guest); step 6 adds their text.
     "CREATE TABLE scripts_pushed (
          profile TEXT NOT NULL,
          instance_id TEXT NOT NULL,
@@ -53,6 +53,8 @@ const MIGRATIONS: &[&str] = &[
     crate::jobs::HISTORY_MIGRATION,
     // 5: history's indexed columns and indexes, and the rollbacks (history/mod.rs).
     crate::history::MIGRATION,
+    // 6: the pushed scripts' text, so a run can push them again to /tmp (scripts/records.rs).
+    crate::scripts::RECORDS_MIGRATION,
 ];
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 
