@@ -1,4 +1,4 @@
-// Screens are addressed by the URL hash (#/instances, #/results/JOB_ID), which works under
+// Screens are addressed by the URL hash (#/instances, #/results/JOB_ID, #/scripts/INSTANCE_ID), which works under
 // Tauri's custom protocol where there is no server to route paths. A route keeps its
 // parameters: parse and build are inverse, and every navigation goes through build.
 import { useCallback, useSyncExternalStore } from "react";
@@ -10,7 +10,10 @@ export type ScreenKey = (typeof SCREEN_KEYS)[number];
 export const DEFAULT_SCREEN: ScreenKey = "instances";
 
 /** Where the app is: a screen and, for screens that take one, its parameter. */
-export type Route = { screen: "results"; jobId?: string } | { screen: Exclude<ScreenKey, "results"> };
+export type Route =
+  | { screen: "results"; jobId?: string }
+  | { screen: "scripts"; instanceId?: string }
+  | { screen: Exclude<ScreenKey, "results" | "scripts"> };
 
 function isScreenKey(key: string | undefined): key is ScreenKey {
   return (SCREEN_KEYS as readonly string[]).includes(key ?? "");
@@ -33,11 +36,17 @@ export function parseRoute(hash: string): Route {
     const jobId = param === undefined ? undefined : decode(param);
     return jobId ? { screen: "results", jobId } : { screen: "results" };
   }
+  if (key === "scripts") {
+    // The instance to push to, selected on arrival (the picker's drawer links here).
+    const instanceId = param === undefined ? undefined : decode(param);
+    return instanceId ? { screen: "scripts", instanceId } : { screen: "scripts" };
+  }
   return { screen: key };
 }
 
 export function buildRoute(route: Route): string {
   if (route.screen === "results" && route.jobId) return `#/results/${encodeURIComponent(route.jobId)}`;
+  if (route.screen === "scripts" && route.instanceId) return `#/scripts/${encodeURIComponent(route.instanceId)}`;
   return `#/${route.screen}`;
 }
 

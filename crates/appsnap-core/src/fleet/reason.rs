@@ -28,12 +28,14 @@ impl ReasonKey {
             ScriptMissing | ScriptCrlf => &["path"],
             ScriptNotRoot => &["path", "owner"],
             ScriptMode => &["path", "mode"],
+            ScriptsGone => &["paths"],
+            ScriptsChanged => &["changes"],
             WritersOk => &["count"],
             WriterFailed => &["writer"],
             ProbeFailed => &["error"],
             InstanceRunning | NoDisks | DisksUnknown | AgentMissing | AgentOnline
             | AgentOffline | AgentNeedsRunning | AgentUnknown | RoleMissing | RoleUnknown
-            | NoWriters | NeedsDeepCheck => &[],
+            | NoWriters | NeedsDeepCheck | ScriptsAsPushed | ScriptsNotRecorded => &[],
         }
     }
 
@@ -98,6 +100,19 @@ impl ReasonKey {
             ScriptNotRoot => "{{path}} is owned by {{owner}}, not root",
             ScriptMode => "{{path}} has mode {{mode}}, not 0700",
             ScriptCrlf => "{{path}} has CRLF line endings, so it cannot run",
+            ScriptsAsPushed => "the scripts are as AppSnap pushed them",
+            ScriptsGone => {
+                "{{paths}} no longer on the instance (a reboot may have emptied /tmp); a run \
+                 pushes the recorded scripts again first"
+            }
+            ScriptsChanged => {
+                "changed since AppSnap pushed them: {{changes}}; a run pushes the recorded \
+                 scripts again over them, so push the new ones if the change is wanted"
+            }
+            ScriptsNotRecorded => {
+                "AppSnap has not pushed scripts to this instance, so a run uses whatever the \
+                 guest holds: push them to know what runs"
+            }
             WritersOk => "{{count}} VSS writers, none failed",
             WriterFailed => "VSS writer {{writer}} is failed; restart its service",
             NoWriters => "no VSS writer reported",

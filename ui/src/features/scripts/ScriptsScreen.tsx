@@ -2,7 +2,7 @@
 // editor, pushed to the instances chosen in the picker (or here) with per-instance
 // progress and verified hashes, then test-run with the freeze window against the timeout.
 import { Card, InputNumber, Space, Tabs } from "antd";
-import { useCallback, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useQuery } from "@tanstack/react-query";
 import { queryKeys } from "../../app/queryKeys";
@@ -21,7 +21,8 @@ import { TemplateLibrary } from "./TemplateLibrary";
 import { TestPanel } from "./TestPanel";
 import "./scripts.css";
 
-export function ScriptsScreen() {
+/** `instanceId` (from `#/scripts/ID`, the picker's drawer) becomes the selection on arrival. */
+export function ScriptsScreen({ instanceId }: { instanceId?: string } = {}) {
   const { t } = useTranslation();
   const backend = useBackend();
   const profile = useAppStatus().data?.profile;
@@ -33,6 +34,9 @@ export function ScriptsScreen() {
     retry: false,
   }).data;
   const [selected, setSelected] = useInstanceSelection(profile);
+  useEffect(() => {
+    if (profile !== undefined && instanceId) setSelected([instanceId]);
+  }, [profile, instanceId, setSelected]);
   const [mode, setMode] = useState<"template" | "custom">("template");
   const [pairs, setPairs] = useState<{ template?: ScriptPair; custom?: ScriptPair }>({});
   const [timeout, setFreezeTimeout] = useState(DEFAULT_TIMEOUT_SECONDS);
