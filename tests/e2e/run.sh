@@ -63,7 +63,10 @@ for _ in $(seq 1 100); do
 done
 
 status=0
-node --test --test-concurrency=1 --test-reporter=spec "$root"/tests/e2e/*.test.mjs || status=$?
+# Files given as arguments run alone (tests/e2e/run.sh tests/e2e/snapshot.test.mjs); else all.
+files=("$@")
+[ ${#files[@]} -gt 0 ] || files=("$root"/tests/e2e/*.test.mjs)
+node --test --test-concurrency=1 --test-reporter=spec "${files[@]}" || status=$?
 if [ "$(fingerprint)" != "$before_fp" ]; then
   echo "e2e: the suite touched the real user's app data (${real_app_dirs[*]})"; status=1
 fi

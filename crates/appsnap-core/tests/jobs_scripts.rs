@@ -1,5 +1,6 @@
 //! Before a Linux run the scripts AppSnap recorded pushing are pushed again to `/tmp` and
-//! verified (they vanish on reboot), and a group the mandate refused can be deleted on
+//! verified (they vanish on reboot), the picker's drift check compares the guest's
+//! scripts with those records, and a group the mandate refused can be deleted on
 //! request: against the sandbox's `demo` scenario over real HTTP, with a real
 //! `appsnap.db`.
 
@@ -8,7 +9,10 @@ mod ram_support;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use appsnap_core::fleet::{inventory, now_ms, Assessed, FleetStore, InventoryOptions};
+use appsnap_core::fleet::{
+    inventory, now_ms, Assessed, Check, CheckId, CheckStatus, FixAction, FleetStore,
+    InventoryOptions, ReasonKey,
+};
 use appsnap_core::jobs::{
     delete_refused_group, new_job_id, note_scripts, plan, run, JobEvent, JobReport, JobStore,
     JobTuning, Mandate, ResultConsistency, RunStatus, SnapshotOptions, DEFAULT_PATTERN,
@@ -304,4 +308,113 @@ async fn a_delete_whose_reply_was_lost_is_recorded_once_the_group_is_gone() {
         .await
         .unwrap();
     assert!(after.group_deleted);
+}
+
+/// The picker's ScriptsDrift check of the MySQL instance after a deep check, as the
+/// stored inventory is read (`load_checked`).
+async fn drift_check(sb: &Sandbox, dir: &std::path::Path, profile: &str) -> Check {
+    use appsnap_core::fleet::{deep_check, ProbeTuning};
+    let i = sb.instance(MYSQL);
+    let mut inv = inventory(
+        &sb.client("admin"),
+        &InventoryOptions {
+            regions: vec![i.region_id.clone()],
+            ..InventoryOptions::default()
+        },
+        &Reporter::silent(),
+    )
+    .await
+    .unwrap();
+    let probe = ProbeTuning {
+        poll_interval: Duration::from_millis(50),
+        ..ProbeTuning::default()
+    };
+    deep_check(
+        &sb.client("admin"),
+        &mut inv,
+        std::slice::from_ref(&i.instance_id),
+        &probe,
+        &Reporter::silent(),
+    )
+    .await
+    .unwrap();
+    let mut store = FleetStore::open(dir).unwrap();
+    store.save(profile, &inv, now_ms()).unwrap();
+    let stored = store.load_checked(profile, now_ms()).unwrap().unwrap();
+    let a = stored
+        .inventory
+        .instances
+        .iter()
+        .find(|a| a.instance.instance_id == i.instance_id)
+        .unwrap();
+    let c = a
+        .checks
+        .iter()
+        .find(|c| c.id == CheckId::ScriptsDrift)
+        .cloned()
+        .unwrap();
+    // Informational: the run pushes the recorded scripts again, so the prediction stays.
+    assert_eq!(a.prediction, appsnap_core::fleet::predict(&a.checks));
+    c
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_picker_names_scripts_missing_or_changed_since_the_recorded_push() {
+    let sb = ready(MYSQL).await;
+    let dir = tempfile::tempdir().unwrap();
+    let c = drift_check(&sb, dir.path(), "sandbox").await;
+    assert_eq!(
+        (c.status, c.reason.key),
+        (CheckStatus::Warn, ReasonKey::ScriptsNotRecorded)
+    );
+    assert_eq!(c.fix, Some(FixAction::PushScripts));
+
+    push_and_record(&sb, dir.path(), "sandbox").await;
+    let c = drift_check(&sb, dir.path(), "sandbox").await;
+    assert_eq!(
+        (c.status, c.reason.key),
+        (CheckStatus::Pass, ReasonKey::ScriptsAsPushed)
+    );
+    assert_eq!(c.fix, None);
+
+    assert!(remove_prescript(&sb).await);
+    let c = drift_check(&sb, dir.path(), "sandbox").await;
+    assert_eq!(
+        (c.status, c.reason.key),
+        (CheckStatus::Warn, ReasonKey::ScriptsGone)
+    );
+    assert_eq!(c.reason.params["paths"], "/tmp/prescript.sh");
+    assert!(
+        c.reason
+            .text
+            .contains("/tmp/prescript.sh no longer on the instance"),
+        "{}",
+        c.reason.text
+    );
+    assert_eq!(c.fix, Some(FixAction::PushScripts));
+
+    // Someone replaces the freeze script with other content: changed, named by what differs.
+    let other = prepare(b"#!/bin/sh\necho other\n", b"#!/bin/sh\necho thawed\n").unwrap();
+    let report = push(
+        &sb.client("admin"),
+        &[sb.instance(MYSQL)],
+        &other,
+        "custom",
+        &fast().scripts,
+        &Reporter::silent(),
+    )
+    .await
+    .unwrap();
+    assert!(report.instances[0].verified, "written, but not recorded");
+    let c = drift_check(&sb, dir.path(), "sandbox").await;
+    assert_eq!(
+        (c.status, c.reason.key),
+        (CheckStatus::Warn, ReasonKey::ScriptsChanged)
+    );
+    let changes = &c.reason.params["changes"];
+    assert!(
+        changes.contains("/tmp/prescript.sh (") && changes.contains("Sha256"),
+        "{changes}"
+    );
+    assert!(changes.contains("/tmp/postscript.sh ("), "{changes}");
 }
