@@ -48,7 +48,8 @@ Xvfb "$DISPLAY" -screen 0 1280x800x24 -nolisten tcp >"$logs/xvfb.log" 2>&1 &
 xvfb_pid=$!
 export APPSNAP_WEBDRIVER_PORT=$(free_port)
 # The app inherits this locale: a Chinese OS, to check the UI follows the OS language.
-LANG=zh_CN.UTF-8 LANGUAGE=zh_CN tauri-driver --port "$APPSNAP_WEBDRIVER_PORT" >"$logs/tauri-driver.log" 2>&1 &
+# Its WebKitWebDriver on a free port too (the default 4445 may be another run's).
+LANG=zh_CN.UTF-8 LANGUAGE=zh_CN tauri-driver --port "$APPSNAP_WEBDRIVER_PORT" --native-port "$(free_port)" >"$logs/tauri-driver.log" 2>&1 &
 driver_pid=$!
 cleanup() {
   kill "$driver_pid" 2>/dev/null || true

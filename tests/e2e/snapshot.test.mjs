@@ -90,7 +90,7 @@ describe("create snapshot → results", () => {
       await browser.waitUntil(async () => (await byTestId(browser, `snapshot-preflight-${sql.instanceId}`).getText()).includes("include writers is off"), {
         timeout: 30000,
         timeoutMsg: "the pre-flight never said writers are off",
-      });
+      }).catch(async (e) => { await screenshot(browser, "snapshot-dialog-writers-off-timeout"); throw e; });
     }
     await screenshot(browser, writersOff ? "snapshot-dialog-writers-off" : "snapshot-dialog");
     await byTestId(browser, "snapshot-confirm").click();
