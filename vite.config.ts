@@ -26,5 +26,7 @@ export default defineConfig({
     include: ["src/**/*.test.{ts,tsx}"],
     setupFiles: ["src/test/setup.ts"],
     restoreMocks: true,
+    // Same reason as asyncUtilTimeout in src/test/setup.ts: slow under load is not wrong.
+    testTimeout: 30_000,
   },
 });

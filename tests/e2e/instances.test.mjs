@@ -5,7 +5,7 @@
 // keystroke is timed to the painted rows and PRINTED (not asserted).
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { byTestId, openApp, screenshot } from "./session.mjs";
+import { byTestId, openApp, screenshot, clickSettled } from "./session.mjs";
 
 const invoke = (browser, cmd, args) =>
   browser
@@ -57,7 +57,7 @@ async function closeDrawer(browser) {
   // A click while the drawer still slides in can miss: try again, then Escape.
   for (let attempt = 0; attempt < 3 && (await drawer.isExisting()); attempt++) {
     await browser.pause(300);
-    if (attempt < 2) await browser.$(".instance-drawer .ant-drawer-close").click();
+    if (attempt < 2) await clickSettled(await browser.$(".instance-drawer .ant-drawer-close"), 3000).catch(() => {});
     else await browser.keys("Escape");
     await drawer.waitForExist({ reverse: true, timeout: 3000 }).catch(() => {});
   }
@@ -118,7 +118,7 @@ describe("the instance picker", () => {
     await byTestId(browser, `fleet-open-${id}`).click();
     await byTestId(browser, "instance-drawer").waitForExist({ timeout: 5000 });
     assert.equal(await attr(browser, "check-RamRole", "data-reason"), "RoleMissing");
-    await byTestId(browser, "fix-RamRole").click();
+    await clickSettled(await byTestId(browser, "fix-RamRole"));
     await waitAttr(browser, `fix-outcome-${id}`, "data-state", "done", 90000);
     assert.equal(await attr(browser, "fix-status", "data-status"), "done");
     const state = await control(endpoint, "GET", `instances/${id}`);

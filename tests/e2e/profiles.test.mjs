@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
-import { byTestId, openApp, screenshot } from "./session.mjs";
+import { byTestId, clickSettled, openApp, screenshot } from "./session.mjs";
 
 const DEMO_ACCOUNT = "1688000000000001";
 const NAME = "e2e-wrong-secret";
@@ -154,7 +154,7 @@ describe("profiles", () => {
     await screenshot(browser, "profiles-switched");
 
     await byTestId(browser, "header-profile-switch").click();
-    await byTestId(browser, "header-profile-option-Sandbox").click();
+    await clickSettled(await byTestId(browser, "header-profile-option-Sandbox"));
     await waitAttr(header, "data-profile", "Sandbox");
     await waitAttr(await byTestId(browser, "profile-row-Sandbox"), "data-current", "true");
     await waitAttr(await byTestId(browser, "header-account"), "data-account-id", DEMO_ACCOUNT);
@@ -162,8 +162,8 @@ describe("profiles", () => {
   });
 
   it("removes the profile and its keyring entry", async () => {
-    await byTestId(browser, `profile-remove-${NAME}`).click();
-    await byTestId(browser, "profile-remove-confirm").click();
+    await clickSettled(await byTestId(browser, `profile-remove-${NAME}`));
+    await clickSettled(await byTestId(browser, "profile-remove-confirm"));
     await byTestId(browser, `profile-row-${NAME}`).waitForExist({ reverse: true, timeout: 10000 });
     const listing = (await invoke(browser, "profiles_list")).value;
     assert.deepEqual(listing.profiles, []);

@@ -47,9 +47,12 @@ export DISPLAY=:$display
 Xvfb "$DISPLAY" -screen 0 1280x800x24 -nolisten tcp >"$logs/xvfb.log" 2>&1 &
 xvfb_pid=$!
 export APPSNAP_WEBDRIVER_PORT=$(free_port)
+# WebKitWebDriver's own port too: its default (4445) is shared by every run on the
+# machine, and a second run's session lands in the first one's driver.
+native_port=$(free_port)
 # The app inherits this locale: a Chinese OS, to check the UI follows the OS language.
-# Its WebKitWebDriver on a free port too (the default 4445 may be another run's).
-LANG=zh_CN.UTF-8 LANGUAGE=zh_CN tauri-driver --port "$APPSNAP_WEBDRIVER_PORT" --native-port "$(free_port)" >"$logs/tauri-driver.log" 2>&1 &
+LANG=zh_CN.UTF-8 LANGUAGE=zh_CN tauri-driver --port "$APPSNAP_WEBDRIVER_PORT" --native-port "$native_port" \
+  >"$logs/tauri-driver.log" 2>&1 &
 driver_pid=$!
 cleanup() {
   kill "$driver_pid" 2>/dev/null || true
@@ -64,10 +67,10 @@ for _ in $(seq 1 100); do
 done
 
 status=0
-# Files given as arguments run alone (tests/e2e/run.sh tests/e2e/snapshot.test.mjs); else all.
-files=("$@")
-[ ${#files[@]} -gt 0 ] || files=("$root"/tests/e2e/*.test.mjs)
-node --test --test-concurrency=1 --test-reporter=spec "${files[@]}" || status=$?
+# Every suite, or the files named (`tests/e2e/run.sh tests/e2e/profiles.test.mjs`).
+suites=("$@")
+[ ${#suites[@]} -gt 0 ] || suites=("$root"/tests/e2e/*.test.mjs)
+node --test --test-concurrency=1 --test-reporter=spec "${suites[@]}" || status=$?
 if [ "$(fingerprint)" != "$before_fp" ]; then
   echo "e2e: the suite touched the real user's app data (${real_app_dirs[*]})"; status=1
 fi

@@ -4,7 +4,7 @@
 // with both exit codes and the freeze-window bar against the timeout.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { byTestId, openApp, screenshot } from "./session.mjs";
+import { byTestId, openApp, screenshot, clickSettled } from "./session.mjs";
 
 const invoke = (browser, cmd, args) =>
   browser
@@ -91,7 +91,7 @@ describe("the Scripts screen", () => {
     await browser.keys([...id]);
     const option = await byTestId(browser, `scripts-target-${id}`);
     await option.waitForDisplayed({ timeout: 5000 });
-    await option.click();
+    await clickSettled(option);
     await browser.keys("Escape");
     await waitAttr(browser, "scripts-targets", "data-count", 1, 5000);
     const start = await byTestId(browser, "scripts-push-start");

@@ -20,6 +20,25 @@ export async function openApp() {
 
 export const byTestId = (browser, id) => browser.$(`[data-testid="${id}"]`);
 
+/**
+ * Click once the element has stopped moving: antd pops confirmations and menus in with a
+ * zoom animation, and WebKit's click lands beside a button still growing into place.
+ */
+export async function clickSettled(el, timeout = 10000) {
+  await el.waitForClickable({ timeout });
+  let last = "";
+  await el.waitUntil(
+    async () => {
+      const rect = JSON.stringify([await el.getLocation(), await el.getSize()]);
+      const settled = rect === last;
+      last = rect;
+      return settled;
+    },
+    { timeout, interval: 120, timeoutMsg: "the element kept moving" },
+  );
+  await el.click();
+}
+
 export async function screenshot(browser, name) {
   const dir = process.env.APPSNAP_SCREENSHOT_DIR;
   mkdirSync(dir, { recursive: true });

@@ -6,7 +6,7 @@
 // sandbox's control API holds exactly those groups.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { byTestId, openApp, screenshot } from "./session.mjs";
+import { byTestId, openApp, screenshot, clickSettled } from "./session.mjs";
 
 const invoke = (browser, cmd, args) =>
   browser
@@ -93,7 +93,7 @@ describe("create snapshot → results", () => {
       }).catch(async (e) => { await screenshot(browser, "snapshot-dialog-writers-off-timeout"); throw e; });
     }
     await screenshot(browser, writersOff ? "snapshot-dialog-writers-off" : "snapshot-dialog");
-    await byTestId(browser, "snapshot-confirm").click();
+    await clickSettled(await byTestId(browser, "snapshot-confirm"));
     await browser.waitUntil(async () => /^#\/results\/job-[0-9a-f]{12}$/.test(await browser.execute(() => window.location.hash)), {
       timeout: 60000,
       timeoutMsg: "the results view never opened",

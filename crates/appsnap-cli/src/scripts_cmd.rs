@@ -239,6 +239,20 @@ fn record(profile: &Option<String>, report: &PushReport) {
     }
 }
 
+/// Keeps the verdicts for the picker's prediction (a failing freeze script means
+/// file-system consistency only); a store that cannot be used is a warning.
+fn record_tests(profile: &Option<String>, runs: &[TestRun]) {
+    let name = profile.as_deref().unwrap_or("default");
+    let saved =
+        FleetStore::in_data_dir().and_then(|mut s| s.record_test_runs(name, runs, now_ms()));
+    if let Err(e) = saved {
+        eprintln!(
+            "appsnap: warning: the test run was not recorded: {}",
+            e.message
+        );
+    }
+}
+
 fn push_table(report: &PushReport) -> String {
     let mut rows = Vec::new();
     for i in &report.instances {
@@ -293,6 +307,7 @@ async fn test_cmd(instances: &[String], timeout: u32, opts: &GlobalOptions) -> E
         Ok(r) => r,
         Err(e) => return fail(&e),
     };
+    record_tests(&session.settings.profile, &runs);
     match opts.output {
         Output::Json => print_json(serde_json::to_value(&runs).unwrap_or_default()),
         Output::Table => println!("{}", test_table(&runs)),

@@ -207,6 +207,7 @@ async fn throughput(jobs: usize, regions: usize, time_scale: f64, seed: u64) {
     let tuning = JobTuning {
         first_poll: d.first_poll.div_f64(time_scale),
         max_poll: d.max_poll.div_f64(time_scale),
+        poll_budget: d.poll_budget.div_f64(time_scale),
         ..d
     };
     speed(&sb, time_scale).await;

@@ -36,8 +36,8 @@ fn a_first_version_file_is_migrated_with_its_rows() {
     }
     let h = History::open(dir.path()).unwrap();
     assert!(h.moved_aside.is_none());
-    assert_eq!(SCHEMA_VERSION, 6);
-    assert_eq!(version(dir.path()), 6);
+    assert_eq!(SCHEMA_VERSION, 7);
+    assert_eq!(version(dir.path()), 7);
     assert_eq!(
         h.list(&HistoryFilter::default(), PageRequest::default())
             .unwrap()
@@ -79,6 +79,23 @@ fn a_first_version_file_is_migrated_with_its_rows() {
         .unwrap();
     assert_eq!(page.rows.len(), 1);
     assert_eq!(page.rows[0].region_id, "ap-southeast-1");
+    // Step 6: region and status are filtered on one index.
+    let db = rusqlite::Connection::open(dir.path().join("appsnap.db")).unwrap();
+    let plan: Vec<String> = db
+        .prepare(
+            "EXPLAIN QUERY PLAN SELECT count(*) FROM job_run
+              WHERE region_id = 'ap-southeast-1' AND status = 'succeeded'",
+        )
+        .unwrap()
+        .query_map([], |r| r.get::<_, String>(3))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(
+        plan.iter().any(|p| p.contains("job_run_region_status")),
+        "{plan:?}"
+    );
+    drop(db);
     assert!(RollbackLog::open(dir.path())
         .unwrap()
         .list(None)

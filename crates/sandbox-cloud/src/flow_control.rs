@@ -137,6 +137,17 @@ pub struct Throttle {
 }
 
 impl Throttle {
+    /// The wait as a client feels it: `TimeLeft` is time to wait, so on a clock running
+    /// `time_scale` times wall speed it is that much shorter (a paused clock, 0, is stepped
+    /// by its test and keeps sandbox time). Without this, a client at time scale 10 waits ten
+    /// times too long for a token the bucket already holds.
+    pub fn on_wall_clock(mut self, time_scale: f64) -> Self {
+        if time_scale > 0.0 && time_scale != 1.0 {
+            self.time_left_ms = ((self.time_left_ms as f64 / time_scale).ceil() as i64).max(1);
+        }
+        self
+    }
+
     /// The header value: `Limit:<burst>,Remain:0,TimeLeft:<ms>,Reset:<s>`.
     pub fn header_value(&self) -> String {
         let reset = (self.time_left_ms + 999) / 1000;
@@ -216,6 +227,12 @@ mod tests {
         let t = f.take("a", "InvokeCommand", 0).unwrap_err();
         assert_eq!(t.time_left_ms, 500);
         assert_eq!(t.header_value(), "Limit:3,Remain:0,TimeLeft:500,Reset:1");
+        // At ten times wall speed the token is due in a tenth of the wall time.
+        let fast = t.clone().on_wall_clock(10.0);
+        assert_eq!(fast.header_value(), "Limit:3,Remain:0,TimeLeft:50,Reset:1");
+        assert_eq!(t.clone().on_wall_clock(0.0).time_left_ms, 500);
+        assert_eq!(t.clone().on_wall_clock(1.0).time_left_ms, 500);
+        assert_eq!(t.on_wall_clock(1e6).time_left_ms, 1);
         // Half a token after 250 ms: still refused, 250 ms to go.
         assert_eq!(
             f.take("a", "InvokeCommand", 250).unwrap_err().time_left_ms,

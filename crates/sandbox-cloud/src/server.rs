@@ -214,6 +214,7 @@ async fn api_handler(AxState(shared): AxState<Shared>, req: Request) -> Response
                 .map_err(plain)?;
             if api::routes::route(product, &action).is_some() {
                 if let Err(t) = st.flow.take(&key.account_id, &action, now) {
+                    let t = t.on_wall_clock(st.clock.time_scale());
                     return Err((ApiError::throttled(), Some(t.header_value())));
                 }
             }

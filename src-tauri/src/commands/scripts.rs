@@ -98,12 +98,21 @@ pub async fn scripts_test(
     timeout_seconds: u32,
 ) -> Result<Vec<TestRun>, AppError> {
     let session = cloud::session(state).await?;
-    scripts::test_run(
+    let runs = scripts::test_run(
         &session.client,
         &instances,
         timeout_seconds,
         &ScriptsTuning::default(),
         &reporter,
     )
+    .await?;
+    // The picker predicts with the verdicts (a failing freeze script: file-system only).
+    let profile = state.current_profile.name();
+    let kept = runs.clone();
+    tokio::task::spawn_blocking(move || {
+        FleetStore::in_data_dir()?.record_test_runs(&profile, &kept, now_ms())
+    })
     .await
+    .map_err(|e| AppError::internal(format!("the store's work stopped: {e}")))??;
+    Ok(runs)
 }

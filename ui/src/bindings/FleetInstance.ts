@@ -3,6 +3,7 @@ import type { AgentFact } from "./AgentFact";
 import type { DiskFact } from "./DiskFact";
 import type { GuestFacts } from "./GuestFacts";
 import type { RoleFact } from "./RoleFact";
+import type { ScriptTestFact } from "./ScriptTestFact";
 
 /**
  * One instance as the cloud describes it, plus the guest once a probe ran.
@@ -27,4 +28,9 @@ agent: AgentFact | null, role: RoleFact,
 /**
  * `None` until a deep check (probe) ran on this instance.
  */
-guest: GuestFacts | null, };
+guest: GuestFacts | null, 
+/**
+ * The last test run of its scripts since they were last pushed: the one fact a
+ * read-only probe cannot see (a freeze script that fails or hangs).
+ */
+scriptTest?: ScriptTestFact, };

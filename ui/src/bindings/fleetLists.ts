@@ -10,7 +10,7 @@ export const CHECK_IDS = ["Running", "OsSupported", "DisksEssd", "DiskCount", "A
 export const FIX_ACTIONS = ["StartInstance", "InstallAgent", "AttachRole", "DeepCheck", "PushScripts"] as const satisfies readonly FixAction[];
 
 /** Every `ReasonKey`, in the Rust enum's order. */
-export const REASON_KEYS = ["InstanceRunning", "InstanceNotRunning", "OsSupported", "OsTooOld", "OsNotInMatrix", "OsNewerThanMatrix", "DisksEssd", "DiskNotEssd", "DiskMultiAttach", "NoDisks", "DisksUnknown", "DiskCountOk", "TooManyDisks", "AgentInstalled", "AgentMissing", "AgentOnline", "AgentOffline", "AgentNeedsRunning", "AgentUnknown", "AgentVersionOk", "AgentVersionOld", "RoleAttached", "RoleMissing", "RoleUnknown", "RoleGrants", "RoleLacks", "RolePolicyUnknown", "FileSystemsOk", "NetworkFileSystem", "OtherFileSystem", "ScriptsOk", "ScriptMissing", "ScriptNotRoot", "ScriptMode", "ScriptCrlf", "ScriptsAsPushed", "ScriptsGone", "ScriptsChanged", "ScriptsNotRecorded", "WritersOk", "WriterFailed", "NoWriters", "NeedsDeepCheck", "ProbeFailed"] as const satisfies readonly ReasonKey[];
+export const REASON_KEYS = ["InstanceRunning", "InstanceNotRunning", "OsSupported", "OsTooOld", "OsNotInMatrix", "OsNewerThanMatrix", "DisksEssd", "DiskNotEssd", "DiskMultiAttach", "NoDisks", "DisksUnknown", "DiskCountOk", "TooManyDisks", "AgentInstalled", "AgentMissing", "AgentOnline", "AgentOffline", "AgentNeedsRunning", "AgentUnknown", "AgentVersionOk", "AgentVersionOld", "RoleAttached", "RoleMissing", "RoleUnknown", "RoleGrants", "RoleLacks", "RolePolicyUnknown", "FileSystemsOk", "NetworkFileSystem", "OtherFileSystem", "ScriptsOk", "ScriptMissing", "ScriptNotRoot", "ScriptMode", "ScriptCrlf", "ScriptsAsPushed", "ScriptsGone", "ScriptsChanged", "ScriptsNotRecorded", "ScriptTestFreezeFailed", "ScriptTestTimedOut", "ScriptTestTooSlow", "ScriptTestThawFailed", "WritersOk", "WriterFailed", "NoWriters", "NeedsDeepCheck", "ProbeFailed"] as const satisfies readonly ReasonKey[];
 
 /** The parameters each reason's texts interpolate (`{{name}}`). */
 export const REASON_PARAMS = {
@@ -53,6 +53,10 @@ export const REASON_PARAMS = {
   ScriptsGone: ["paths"],
   ScriptsChanged: ["changes"],
   ScriptsNotRecorded: [],
+  ScriptTestFreezeFailed: ["exit"],
+  ScriptTestTimedOut: ["timeout"],
+  ScriptTestTooSlow: ["window", "timeout"],
+  ScriptTestThawFailed: ["exit"],
   WritersOk: ["count"],
   WriterFailed: ["writer"],
   NoWriters: [],

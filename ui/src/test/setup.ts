@@ -1,6 +1,10 @@
 // jsdom lacks a few browser APIs that antd uses.
 import { afterEach } from "vitest";
-import { cleanup } from "@testing-library/react";
+import { cleanup, configure } from "@testing-library/react";
+
+// The suite shares two cores with cargo and the e2e window in `make test`: a 1 s default
+// for waitFor/findBy fails tests that are merely slow. A wrong state still fails, later.
+configure({ asyncUtilTimeout: 5000 });
 
 afterEach(() => {
   cleanup();

@@ -4,7 +4,7 @@
 use super::os::{judge, OsVerdict};
 use super::types::{
     Check, CheckId, CheckStatus, FileFact, FixAction, FleetInstance, GuestFacts, MountFact, Reason,
-    ReasonKey, RoleFact, VssWriterFact,
+    ReasonKey, RoleFact, ScriptTestFact, TestVerdict, VssWriterFact,
 };
 
 /// Disk categories a snapshot-consistent group takes (§3.3, §3.14, §7.1).
@@ -73,7 +73,7 @@ pub fn checks(i: &FleetInstance, group_disk_limit: u32) -> Vec<Check> {
             GuestFacts::Failed { .. } => None,
         }));
         out.push(guest_check(i, CheckId::FreezeScripts, |g| match g {
-            GuestFacts::Probed { files, .. } => Some(scripts(files)),
+            GuestFacts::Probed { files, .. } => Some(scripts(files, i.script_test.as_ref())),
             GuestFacts::Failed { .. } => None,
         }));
     }
@@ -385,7 +385,7 @@ fn file_systems(mounts: &[MountFact]) -> Judged {
     )
 }
 
-fn scripts(files: &[FileFact]) -> Judged {
+fn scripts(files: &[FileFact], tested: Option<&ScriptTestFact>) -> Judged {
     for path in SCRIPT_PATHS {
         let p = || ("path", path.to_owned());
         let Some(stat) = files
@@ -413,11 +413,52 @@ fn scripts(files: &[FileFact]) -> Judged {
             return (CheckStatus::Fail, ReasonKey::ScriptCrlf, vec![p()]);
         }
     }
+    if let Some(judged) = tested.and_then(test_run) {
+        return judged;
+    }
     (
         CheckStatus::Pass,
         ReasonKey::ScriptsOk,
         vec![("paths", SCRIPT_PATHS.join(" and "))],
     )
+}
+
+/// What the last test run adds to scripts that look right: a failing or hanging freeze
+/// script gives file-system consistency only; a failing thaw leaves the application locked.
+fn test_run(t: &ScriptTestFact) -> Option<Judged> {
+    let exit = |code: Option<i64>| {
+        (
+            "exit",
+            code.map_or_else(|| "?".to_owned(), |c| c.to_string()),
+        )
+    };
+    let timeout = || ("timeout", t.timeout_seconds.to_string());
+    Some(match t.verdict {
+        TestVerdict::FreezeFailed => (
+            CheckStatus::Fail,
+            ReasonKey::ScriptTestFreezeFailed,
+            vec![exit(t.freeze_exit_code)],
+        ),
+        TestVerdict::TimedOut => (
+            CheckStatus::Fail,
+            ReasonKey::ScriptTestTimedOut,
+            vec![timeout()],
+        ),
+        TestVerdict::TooSlow => (
+            CheckStatus::Fail,
+            ReasonKey::ScriptTestTooSlow,
+            vec![
+                ("window", t.freeze_window_ms.unwrap_or_default().to_string()),
+                timeout(),
+            ],
+        ),
+        TestVerdict::ThawFailed => (
+            CheckStatus::Warn,
+            ReasonKey::ScriptTestThawFailed,
+            vec![exit(t.thaw_exit_code)],
+        ),
+        TestVerdict::Passed | TestVerdict::NotRun => return None,
+    })
 }
 
 fn writers(list: &[VssWriterFact]) -> Judged {

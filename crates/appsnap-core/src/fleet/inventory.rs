@@ -231,6 +231,7 @@ async fn read_region(
                     }
                 },
                 guest: None,
+                script_test: None,
                 name: i.instance_name,
                 region_id: region.clone(),
                 zone_id: i.zone_id,

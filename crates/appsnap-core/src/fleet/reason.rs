@@ -30,6 +30,9 @@ impl ReasonKey {
             ScriptMode => &["path", "mode"],
             ScriptsGone => &["paths"],
             ScriptsChanged => &["changes"],
+            ScriptTestFreezeFailed | ScriptTestThawFailed => &["exit"],
+            ScriptTestTimedOut => &["timeout"],
+            ScriptTestTooSlow => &["window", "timeout"],
             WritersOk => &["count"],
             WriterFailed => &["writer"],
             ProbeFailed => &["error"],
@@ -112,6 +115,23 @@ impl ReasonKey {
             ScriptsNotRecorded => {
                 "AppSnap has not pushed scripts to this instance, so a run uses whatever the \
                  guest holds: push them to know what runs"
+            }
+            ScriptTestFreezeFailed => {
+                "in the last test run the freeze script exited {{exit}}, so a snapshot would be \
+                 file-system consistent only; fix the script, push it and test again"
+            }
+            ScriptTestTimedOut => {
+                "in the last test run a script was killed at the freeze timeout ({{timeout}} s), \
+                 so a snapshot would be file-system consistent only; make it faster or raise \
+                 the timeout"
+            }
+            ScriptTestTooSlow => {
+                "in the last test run the freeze window took {{window}} ms, which with the \
+                 snapshot's time exceeds the freeze timeout ({{timeout}} s)"
+            }
+            ScriptTestThawFailed => {
+                "in the last test run the thaw script exited {{exit}}: the application may stay \
+                 frozen or locked after a snapshot; fix the thaw script"
             }
             WritersOk => "{{count}} VSS writers, none failed",
             WriterFailed => "VSS writer {{writer}} is failed; restart its service",

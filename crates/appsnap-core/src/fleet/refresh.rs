@@ -6,23 +6,32 @@
 use std::collections::{BTreeSet, HashMap};
 
 use super::predict::assess;
-use super::types::{GuestFacts, Inventory};
+use super::types::{GuestFacts, Inventory, ScriptTestFact};
 
 /// `fresh` read `asked` (empty = every region) after `previous`.
 pub fn merge(previous: Option<&Inventory>, fresh: Inventory, asked: &[String]) -> Inventory {
     let Some(previous) = previous else {
         return fresh;
     };
-    let guests: HashMap<&str, &GuestFacts> = previous
+    // What only the guest can tell: the deep check's facts and the last test run.
+    let guests: HashMap<&str, (Option<&GuestFacts>, Option<&ScriptTestFact>)> = previous
         .instances
         .iter()
-        .filter_map(|a| Some((a.instance.instance_id.as_str(), a.instance.guest.as_ref()?)))
+        .map(|a| {
+            let i = &a.instance;
+            (
+                i.instance_id.as_str(),
+                (i.guest.as_ref(), i.script_test.as_ref()),
+            )
+        })
+        .filter(|(_, (g, t))| g.is_some() || t.is_some())
         .collect();
     let limit = fresh.group_disk_limit;
     let with_guest =
         |mut a: super::types::Assessed| match guests.get(a.instance.instance_id.as_str()) {
-            Some(g) if a.instance.guest.is_none() => {
-                a.instance.guest = Some((*g).clone());
+            Some((g, t)) if a.instance.guest.is_none() && a.instance.script_test.is_none() => {
+                a.instance.guest = g.cloned();
+                a.instance.script_test = t.cloned();
                 assess(a.instance, limit)
             }
             _ => a,
@@ -88,6 +97,7 @@ mod tests {
                 agent: None,
                 role: RoleFact::None,
                 guest: None,
+                script_test: None,
             },
             16,
         )

@@ -31,7 +31,7 @@ const MIGRATIONS: &[&str] = &[
         SET complete = (json_array_length(json_extract(document, '$.missing')) = 0);",
     // 3: the freeze/thaw scripts pushed to each instance, for verification and drift
     // checks (scripts/records.rs). Scripts hold no secrets by design (credentials come
-    // from option files on the guest); step 6 adds their text.
+    // from option files on the guest); step 7 adds their text.
     "CREATE TABLE scripts_pushed (
          profile TEXT NOT NULL,
          instance_id TEXT NOT NULL,
@@ -53,7 +53,9 @@ const MIGRATIONS: &[&str] = &[
     crate::jobs::HISTORY_MIGRATION,
     // 5: history's indexed columns and indexes, and the rollbacks (history/mod.rs).
     crate::history::MIGRATION,
-    // 6: the pushed scripts' text, so a run can push them again to /tmp (scripts/records.rs).
+    // 6: history's region + status index (history/mod.rs).
+    crate::history::REGION_STATUS_INDEX,
+    // 7: the pushed scripts' text, so a run can push them again to /tmp (scripts/records.rs).
     crate::scripts::RECORDS_MIGRATION,
 ];
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -147,6 +149,37 @@ impl FleetStore {
         .map_err(|e| db_error(&path, &e))?;
         before_commit()?;
         tx.commit().map_err(|e| db_error(&path, &e))
+    }
+
+    /// Changes instances of the profile's stored inventory in place (`change` says whether
+    /// it changed one), makes their checks again and saves it with its age unchanged: a
+    /// fact from the guest is not a fresh read of the cloud. Nothing stored, nothing done.
+    pub fn update_instances(
+        &mut self,
+        profile: &str,
+        mut change: impl FnMut(&mut super::types::FleetInstance) -> bool,
+    ) -> Result<(), AppError> {
+        let Some(stored) = self.load(profile, 0)? else {
+            return Ok(());
+        };
+        let mut inventory = stored.inventory;
+        let limit = inventory.group_disk_limit;
+        let mut changed = false;
+        inventory.instances = inventory
+            .instances
+            .into_iter()
+            .map(|mut a| match change(&mut a.instance) {
+                true => {
+                    changed = true;
+                    super::predict::assess(a.instance, limit)
+                }
+                false => a,
+            })
+            .collect();
+        match changed {
+            true => self.save(profile, &inventory, stored.taken_at_ms),
+            false => Ok(()),
+        }
     }
 
     /// The profile's last inventory and its age at `now_ms`; `None` if never stored.

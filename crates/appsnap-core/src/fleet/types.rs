@@ -56,6 +56,48 @@ pub struct FleetInstance {
     pub role: RoleFact,
     /// `None` until a deep check (probe) ran on this instance.
     pub guest: Option<GuestFacts>,
+    /// The last test run of its scripts since they were last pushed: the one fact a
+    /// read-only probe cannot see (a freeze script that fails or hangs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub script_test: Option<ScriptTestFact>,
+}
+
+/// What the last test run (scripts/test_run.rs) said about the instance's scripts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ScriptTestFact {
+    pub verdict: TestVerdict,
+    #[ts(type = "number | null")]
+    pub freeze_exit_code: Option<i64>,
+    #[ts(type = "number | null")]
+    pub thaw_exit_code: Option<i64>,
+    #[ts(type = "number | null")]
+    pub freeze_window_ms: Option<u64>,
+    pub timeout_seconds: u32,
+    #[ts(type = "number")]
+    pub tested_at_ms: i64,
+}
+
+listed_enum! {
+    /// What a test run says about the pair.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+    #[ts(export)]
+    pub enum TestVerdict {
+        /// Both exited 0 and the freeze window fits the timeout.
+        Passed,
+        /// The freeze script exited non-zero: a run would be file-system consistent.
+        FreezeFailed,
+        /// The thaw script exited non-zero: the application may stay frozen/locked.
+        ThawFailed,
+        /// A script was killed at the timeout.
+        TimedOut,
+        /// Both succeeded, but with the snapshot's time the window exceeds the timeout.
+        TooSlow,
+        /// The test did not run or its output was unreadable (see `error`).
+        NotRun,
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -257,6 +299,10 @@ listed_enum! {
         ScriptsGone,
         ScriptsChanged,
         ScriptsNotRecorded,
+        ScriptTestFreezeFailed,
+        ScriptTestTimedOut,
+        ScriptTestTooSlow,
+        ScriptTestThawFailed,
         WritersOk,
         WriterFailed,
         NoWriters,

@@ -70,8 +70,36 @@ pub async fn drive(ctx: &Ctx<'_>, mut runs: Vec<RunRecord>) -> Result<Vec<RunRec
             true => ctx.tuning.first_poll,
             false => interval.mul_f64(ctx.tuning.backoff),
         }
-        .min(ctx.tuning.max_poll);
+        .min(poll_cap(ctx.tuning, &runs));
     }
+}
+
+/// The longest the interval may grow to while nothing changes: a round costs one results
+/// call per command plus one group call per `GROUP_BATCH` snapshotting runs, shared by all
+/// the runs it covers, and may cost each run at most one call per `poll_budget`. A lone
+/// run backs off to the budget (2 s by default); fifty runs keep the first interval.
+fn poll_cap(tuning: &JobTuning, runs: &[RunRecord]) -> Duration {
+    let running: Vec<&RunRecord> = runs
+        .iter()
+        .filter(|r| r.result.status == RunStatus::Running)
+        .collect();
+    let commands: HashSet<&str> = running
+        .iter()
+        .filter_map(|r| r.result.command_id.as_deref())
+        .collect();
+    let snapshotting = runs
+        .iter()
+        .filter(|r| r.result.status == RunStatus::Snapshotting)
+        .count();
+    let covered = running.len() + snapshotting;
+    if covered == 0 {
+        return tuning.max_poll;
+    }
+    let calls = commands.len() + snapshotting.div_ceil(poll::GROUP_BATCH);
+    tuning
+        .poll_budget
+        .mul_f64(calls.max(1) as f64 / covered as f64)
+        .clamp(tuning.first_poll.min(tuning.max_poll), tuning.max_poll)
 }
 
 fn in_flight(runs: &[RunRecord]) -> usize {
@@ -354,4 +382,78 @@ pub fn set(ctx: &Ctx<'_>, r: &mut RunRecord, status: RunStatus) -> Result<(), Ap
         consistency: r.result.consistency,
     });
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jobs::types::{PlannedRun, RunResult, Trigger};
+
+    fn run(status: RunStatus, command: &str) -> RunRecord {
+        RunRecord {
+            job_id: "job-1".into(),
+            plan: PlannedRun {
+                instance_id: "i-1".into(),
+                region_id: "cn-hangzhou".into(),
+                os_type: "linux".into(),
+                trigger: Trigger::Plugin {
+                    command_type: "RunShellScript".into(),
+                },
+                parameters: BTreeMap::new(),
+                preflight: Vec::new(),
+                predicted: crate::fleet::Consistency::Application,
+                warnings: Vec::new(),
+            },
+            attempt: 1,
+            client_token: "t".into(),
+            invoked_ms: None,
+            started_at: None,
+            error_code: None,
+            output: None,
+            scripts_pushed: None,
+            result: RunResult {
+                instance_id: "i-1".into(),
+                region_id: "cn-hangzhou".into(),
+                command_id: Some(command.into()),
+                invoke_id: Some("t-1".into()),
+                exit_code: None,
+                snapshot_group_id: None,
+                consistency: None,
+                disks: Vec::new(),
+                explanation: Vec::new(),
+                status,
+                output: None,
+                group_deleted: false,
+            },
+        }
+    }
+
+    #[test]
+    fn the_poll_cap_spends_the_budget_across_the_runs_one_round_covers() {
+        let t = JobTuning::default();
+        let ms = |runs: &[RunRecord]| poll_cap(&t, runs).as_millis();
+        // One run alone: one call per round, so at most one round per 2 s.
+        assert_eq!(ms(&[run(RunStatus::Running, "c-1")]), 2000);
+        // Four runs of one command share the call: 2 s / 4.
+        assert_eq!(ms(&vec![run(RunStatus::Running, "c-1"); 4]), 500);
+        // Two commands, two runs: a call each, no saving.
+        assert_eq!(
+            ms(&[
+                run(RunStatus::Running, "c-1"),
+                run(RunStatus::Running, "c-2")
+            ]),
+            2000
+        );
+        // Fifty runs never poll faster than the first interval.
+        assert_eq!(ms(&vec![run(RunStatus::Running, "c-1"); 50]), 500);
+        // A snapshotting run adds its group call: 2 calls over 3 runs.
+        let mixed = [
+            run(RunStatus::Running, "c-1"),
+            run(RunStatus::Running, "c-1"),
+            run(RunStatus::Snapshotting, "c-1"),
+        ];
+        assert_eq!(ms(&mixed), 1333);
+        // Nothing in flight (all queued or final): the ceiling.
+        assert_eq!(ms(&[run(RunStatus::Queued, "c-1")]), 5000);
+    }
 }

@@ -327,6 +327,10 @@ pub struct JobTuning {
     pub first_poll: Duration,
     pub max_poll: Duration,
     pub backoff: f64,
+    /// The poll budget: at most one poll call per job per this long (issue 11: ≤ 1 per
+    /// 2 s). One results call covers every run of a command in a region, so the more runs
+    /// are in flight, the shorter the interval may grow to (never past `max_poll`).
+    pub poll_budget: Duration,
     /// Past freeze timeout + this (the snapshot's time and a margin), an unended
     /// invocation is stuck and stopped.
     pub stuck_allowance: Duration,
@@ -347,6 +351,7 @@ impl Default for JobTuning {
             first_poll: Duration::from_millis(500),
             max_poll: Duration::from_secs(5),
             backoff: 1.5,
+            poll_budget: Duration::from_secs(2),
             stuck_allowance: Duration::from_secs(600),
             stop_wait: Duration::from_secs(30),
             command_timeout_secs: 900,

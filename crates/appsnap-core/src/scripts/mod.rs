@@ -7,7 +7,8 @@
 //! Layout, lowest first (nothing imports upward): `types` (data), `validate` (a script's
 //! bytes), `catalogue` (the templates), `params` (values against rules), `render`;
 //! `guest_run` (RunCommand and its results) → `verify` (read-back through the fleet's
-//! probe) → `push` → `records` (the store) → `drift`; `test_run`.
+//! probe) → `push` → `records` (the store) → `drift`; `test_run` → `tested` (its verdict
+//! on the stored inventory, which the picker's checks read).
 
 mod catalogue;
 mod drift;
@@ -17,6 +18,7 @@ mod push;
 mod records;
 mod render;
 mod test_run;
+mod tested;
 mod types;
 mod validate;
 mod verify;

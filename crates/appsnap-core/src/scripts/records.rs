@@ -1,9 +1,9 @@
 //! What was pushed where: one row per (profile, instance, path) in `appsnap.db`'s
 //! `scripts_pushed` table (migration 3 in fleet/store.rs), replaced by every push: the
-//! hash, the file facts and (migration 6) the text as sent, so a snapshot run can push
+//! hash, the file facts and (migration 7) the text as sent, so a snapshot run can push
 //! it again to `/tmp`, which a reboot may empty. Scripts hold no secrets by design (the
 //! templates read credentials from option files on the guest); the text never leaves
-//! this table (not in IPC, exports or logs). Rows from before migration 6 have no text.
+//! this table (not in IPC, exports or logs). Rows from before migration 7 have no text.
 
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
@@ -14,7 +14,7 @@ use super::types::ScriptRole;
 use crate::error::AppError;
 use crate::fleet::FleetStore;
 
-/// Step 6 of `appsnap.db`: the text of each pushed script (NULL for older rows).
+/// Step 7 of `appsnap.db`: the text of each pushed script (NULL for older rows).
 pub const RECORDS_MIGRATION: &str = "ALTER TABLE scripts_pushed ADD COLUMN content TEXT;";
 
 impl FleetStore {
@@ -64,7 +64,17 @@ impl FleetStore {
                 .map_err(db)?;
             }
         }
-        tx.commit().map_err(db)
+        tx.commit().map_err(db)?;
+        // New scripts: what the last test run said of the old ones no longer holds.
+        let pushed: Vec<&str> = report
+            .instances
+            .iter()
+            .filter(|i| i.files.iter().any(|f| f.written))
+            .map(|i| i.instance_id.as_str())
+            .collect();
+        self.update_instances(profile, |i| {
+            pushed.contains(&i.instance_id.as_str()) && i.script_test.take().is_some()
+        })
     }
 
     /// The profile's records for `instance_ids` (every instance when empty), by instance

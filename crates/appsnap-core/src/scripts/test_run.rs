@@ -17,7 +17,7 @@ use ts_rs::TS;
 use super::guest_run::{run_on, GuestAnswer, ScriptsTuning};
 use super::types::{ScriptRole, ScriptsEvent};
 use crate::error::AppError;
-use crate::listed::listed_enum;
+pub use crate::fleet::TestVerdict;
 use crate::progress::Reporter;
 use crate::ram::InstanceRef;
 
@@ -224,26 +224,6 @@ impl TestVerdict {
             TestVerdict::ThawFailed => Some(ScriptRole::Thaw),
             _ => None,
         }
-    }
-}
-
-listed_enum! {
-    /// What a test run says about the pair.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-    #[ts(export)]
-    pub enum TestVerdict {
-        /// Both exited 0 and the freeze window fits the timeout.
-        Passed,
-        /// The freeze script exited non-zero: a run would be file-system consistent.
-        FreezeFailed,
-        /// The thaw script exited non-zero: the application may stay frozen/locked.
-        ThawFailed,
-        /// A script was killed at the timeout.
-        TimedOut,
-        /// Both succeeded, but with the snapshot's time the window exceeds the timeout.
-        TooSlow,
-        /// The test did not run or its output was unreadable (see `error`).
-        NotRun,
     }
 }
 

@@ -4,7 +4,7 @@
 // `fleet-filter-start` mark (the e2e suite prints it).
 import { Button, Table, Tag, Tooltip } from "antd";
 import type { TableColumnsType } from "antd";
-import { useEffect, type HTMLAttributes } from "react";
+import { useEffect, useMemo, type HTMLAttributes } from "react";
 import { useTranslation } from "react-i18next";
 import { agentState, CONSISTENCY_COLOR, roleName, type FleetRow } from "./fleetView";
 
@@ -32,7 +32,8 @@ export function FleetTable({ rows, selected, onSelect, onOpen }: Props) {
     return () => cancelAnimationFrame(frame);
   }, [rows]);
 
-  const columns: TableColumnsType<FleetRow> = [
+  // Made once per language: a keystroke re-renders the table, not its column set.
+  const columns = useMemo<TableColumnsType<FleetRow>>(() => [
     {
       key: "name",
       title: t("instances.col.name"),
@@ -84,7 +85,8 @@ export function FleetTable({ rows, selected, onSelect, onOpen }: Props) {
         return why ? <Tooltip title={t("instances.drawer.decidedBy", { checks: why })}>{badge}</Tooltip> : badge;
       },
     },
-  ];
+  ], [t, onOpen]);
+  const selectedRowKeys = useMemo(() => [...selected], [selected]);
 
   return (
     <Table<FleetRow>
@@ -98,7 +100,7 @@ export function FleetTable({ rows, selected, onSelect, onOpen }: Props) {
       dataSource={rows}
       columns={columns}
       rowSelection={{
-        selectedRowKeys: [...selected],
+        selectedRowKeys,
         onSelect: (r, checked) => onSelect((cur) => toggle(cur, [r.key], checked)),
         onSelectAll: (checked, _rows, changed) => onSelect((cur) => toggle(cur, changed.map((r) => r.key), checked)),
         onSelectMultiple: (checked, _rows, changed) => onSelect((cur) => toggle(cur, changed.map((r) => r.key), checked)),

@@ -27,6 +27,14 @@ export function InstancesScreen() {
   const inventory = fleet.stored?.inventory;
   const rows = useMemo(() => toRows(inventory), [inventory]);
   const shown = useMemo(() => filterRows(rows, filters), [rows, filters]);
+  // Per keystroke only the filter runs over the 10,000 rows; what depends on the rows
+  // alone, or on the selection, is computed when they change.
+  const osTypes = useMemo(() => options(rows, (r) => r.assessed.instance.osType), [rows]);
+  const statuses = useMemo(() => options(rows, (r) => r.assessed.instance.status), [rows]);
+  const chosen = useMemo(() => {
+    const keys = new Set(selected);
+    return rows.filter((r) => keys.has(r.key)).map((r) => r.assessed);
+  }, [rows, selected]);
   const regions = inventory?.regions ?? [];
   const openRow = open ? rows.find((r) => r.key === open)?.assessed : undefined;
   const deepTargets = selected.length ? [...selected] : shown.map((r) => r.key);
@@ -82,8 +90,8 @@ export function InstancesScreen() {
       <FleetFilterBar
         filters={filters}
         onChange={setFilters}
-        osTypes={options(rows, (r) => r.assessed.instance.osType)}
-        statuses={options(rows, (r) => r.assessed.instance.status)}
+        osTypes={osTypes}
+        statuses={statuses}
       />
       <Typography.Paragraph type="secondary" data-testid="fleet-counts">
         {t("instances.shown", { shown: shown.length, total: rows.length })}
@@ -107,7 +115,7 @@ export function InstancesScreen() {
       )}
       <InstanceDrawer row={openRow} onClose={() => setOpen(undefined)} onFixed={() => void fleet.reload()} />
       <RegionScanCard />
-      <CreateSnapshotDialog open={snapshotOpen} instances={rows.filter((r) => selected.includes(r.key)).map((r) => r.assessed)} onClose={() => setSnapshotOpen(false)} />
+      <CreateSnapshotDialog open={snapshotOpen} instances={chosen} onClose={() => setSnapshotOpen(false)} />
     </div>
   );
 }

@@ -25,6 +25,9 @@ export default function CodeEditor({ value, onChange, readOnly = false, testId }
       state: EditorState.create({
         doc: value,
         extensions: [
+          // Lines split on "\n" only, so a loaded CRLF file keeps its "\r" (shown as a
+          // special char) and validation can warn about it instead of the editor hiding it.
+          EditorState.lineSeparator.of("\n"),
           lineNumbers(),
           StreamLanguage.define(shell),
           syntaxHighlighting(defaultHighlightStyle),

@@ -65,10 +65,7 @@ describe("ScriptsScreen", { timeout: 30_000 }, () => {
     await waitFor(() => expect(screen.getByTestId("scripts-rendered-freeze").textContent).toContain("WATCHDOG=10"));
   });
 
-  // Skipped at merge: in the merged tree the loaded file's CrlfConverted problem never
-  // appears in jsdom (it passed on its branch); the e2e and the core validation tests
-  // still cover CRLF. Named in the session note as open.
-  it.skip("validates a custom pair: CRLF warns with the bad-interpreter reason, NUL, non-UTF-8 and no shebang refuse", async () => {
+  it("validates a custom pair: CRLF warns with the bad-interpreter reason, NUL, non-UTF-8 and no shebang refuse", async () => {
     const backend = createMemoryBackend();
     await show(backend, ["i-hz0mysql"]);
     fireEvent.click(await screen.findByTestId("scripts-mode-custom"));

@@ -4,7 +4,7 @@
 import { Card, InputNumber, Space, Tabs } from "antd";
 import { useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { queryKeys } from "../../app/queryKeys";
 import { useBackend } from "../../backend/BackendContext";
 import { useTask } from "../../backend/useTask";
@@ -42,6 +42,13 @@ export function ScriptsScreen({ instanceId }: { instanceId?: string } = {}) {
   const [timeout, setFreezeTimeout] = useState(DEFAULT_TIMEOUT_SECONDS);
   const push = useTask((b) => b.scriptsPush, "scripts-push");
   const test = useTask((b) => b.scriptsTest, "scripts-test");
+  // A push clears, a test run sets, what the stored inventory says of the scripts: the
+  // picker and the snapshot dialog predict with it.
+  const client = useQueryClient();
+  const finished = [push.status, test.status].join();
+  useEffect(() => {
+    if (profile !== undefined) void client.invalidateQueries({ queryKey: queryKeys.fleetCached(profile) });
+  }, [finished, profile, client]);
   const onTemplate = useCallback((p: ScriptPair | undefined) => setPairs((x) => ({ ...x, template: p })), []);
   const onCustom = useCallback((p: ScriptPair | undefined) => setPairs((x) => ({ ...x, custom: p })), []);
   const targets = linuxTargets(stored)
