@@ -2,7 +2,8 @@
 // up for win2019-sqlserver through the IPC, the picker refreshed, the instance selected,
 // the create-snapshot dialog's per-instance prediction, confirm → the results view with
 // IDs, badges and tags (writers on → application); again with writers off → filesystem
-// with the explanation. The sandbox's control API holds exactly those groups.
+// with the explanation; the decoded output folded and opened, in both languages. The
+// sandbox's control API holds exactly those groups.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { byTestId, openApp, screenshot, clickSettled } from "./session.mjs";
@@ -89,7 +90,7 @@ describe("create snapshot → results", () => {
       await browser.waitUntil(async () => (await byTestId(browser, `snapshot-preflight-${sql.instanceId}`).getText()).includes("include writers is off"), {
         timeout: 30000,
         timeoutMsg: "the pre-flight never said writers are off",
-      });
+      }).catch(async (e) => { await screenshot(browser, "snapshot-dialog-writers-off-timeout"); throw e; });
     }
     await screenshot(browser, writersOff ? "snapshot-dialog-writers-off" : "snapshot-dialog");
     await clickSettled(await byTestId(browser, "snapshot-confirm"));
@@ -107,6 +108,7 @@ describe("create snapshot → results", () => {
   }
 
   let groups = [];
+  let jobOfOutput;
   it("writers on: application-consistent with its IDs, group, disks and tags", async () => {
     const jobId = await createSnapshot(false);
     const card = `run-${sql.instanceId}`;
@@ -123,6 +125,39 @@ describe("create snapshot → results", () => {
     assert.equal(report.results[0].snapshotGroupId, group);
     groups.push(group);
     await screenshot(browser, "snapshot-results-application");
+    // The decoded output, folded until opened: the plugin's lines, the group id last.
+    const block = `run-output-${sql.instanceId}`;
+    assert.ok(Number(await attr(browser, block, "data-lines")) > 1);
+    await browser.$(`[data-testid="${block}"] .ant-collapse-header`).click();
+    const text = await byTestId(browser, `run-output-text-${sql.instanceId}`);
+    await text.waitForDisplayed({ timeout: 10000 });
+    const output = await browser.execute((id) => document.querySelector(`[data-testid="run-output-text-${id}"]`).textContent, sql.instanceId);
+    assert.equal(output.trim().split("\n").at(-1), group, output);
+    assert.equal(output, report.results[0].output);
+    assert.equal(await attr(browser, "run-console-instance", "data-url"), `https://ecs.console.aliyun.com/#/server/${sql.instanceId}/detail?regionId=${sql.regionId}`);
+    await text.scrollIntoView();
+    await screenshot(browser, "snapshot-results-output");
+    jobOfOutput = report.jobId;
+  });
+
+  it("shows the output block and the console addresses in en-US", async () => {
+    await byTestId(browser, "nav-settings").click();
+    await byTestId(browser, "lang-en-US").click();
+    await browser.waitUntil(async () => (await browser.$("[data-lang]").getAttribute("data-lang")) === "en-US", { timeout: 5000, timeoutMsg: "language did not switch" });
+    await browser.execute((id) => (window.location.hash = `#/results/${id}`), jobOfOutput);
+    await waitAttr(browser, "results-job", "data-finished", "true", 60000);
+    const block = `run-output-${sql.instanceId}`;
+    await browser.$(`[data-testid="${block}"] .ant-collapse-header`).click();
+    const text = await byTestId(browser, `run-output-text-${sql.instanceId}`);
+    await text.waitForDisplayed({ timeout: 10000 });
+    assert.match(await byTestId(browser, block).getText(), /Output \(\d+ lines\)/);
+    assert.equal(await byTestId(browser, "run-console-unverified").getText(), "unverified addresses");
+    await text.scrollIntoView();
+    await screenshot(browser, "snapshot-results-output-en-US");
+    // Leave the OS language to what follows.
+    await byTestId(browser, "nav-settings").click();
+    await byTestId(browser, "lang-system").click();
+    await byTestId(browser, "nav-instances").click();
   });
 
   it("writers off: file-system-consistent, and the explanation says why", async () => {

@@ -85,7 +85,7 @@ async fn checked(opts: &GlobalOptions, args: &InstancesArgs) -> ExitCode {
             return fail(&e);
         }
     }
-    remember(&session.settings.profile, &inv);
+    remember(&session.settings.profile, &mut inv);
     for m in &inv.missing {
         let region = if m.region_id.is_empty() {
             "account"
@@ -110,9 +110,10 @@ async fn checked(opts: &GlobalOptions, args: &InstancesArgs) -> ExitCode {
     }
 }
 
-/// Keeps the inventory for the desktop's picker; a store that cannot be used is only
-/// a warning here (the listing itself is complete).
-fn remember(profile: &Option<String>, inv: &Inventory) {
+/// Keeps the inventory for the desktop's picker and adds the drift checks from the
+/// pushed scripts' records; a store that cannot be used is only a warning here (the
+/// listing itself is complete).
+fn remember(profile: &Option<String>, inv: &mut Inventory) {
     let name = profile.as_deref().unwrap_or("default");
     let saved = FleetStore::in_data_dir().and_then(|mut s| {
         if let Some(aside) = &s.moved_aside {
@@ -122,7 +123,8 @@ fn remember(profile: &Option<String>, inv: &Inventory) {
                 aside.display()
             );
         }
-        s.save(name, inv, now_ms())
+        s.save(name, inv, now_ms())?;
+        s.add_drift(name, inv)
     });
     if let Err(e) = saved {
         eprintln!(

@@ -1,4 +1,4 @@
-//! `appsnap snapshot create|retry` and `appsnap jobs resume` (history_cmd.rs routes it): core's jobs engine, the
+//! `appsnap snapshot create|retry|delete-group` and `appsnap jobs resume` (history_cmd.rs routes it): core's jobs engine, the
 //! instances found by an inventory of every region (an unknown id is refused before any
 //! snapshot call), history in appsnap.db, one line per state change on stderr, the
 //! result on stdout. Exit 0 when every instance met the mandate, 4 when some did not,
@@ -28,6 +28,13 @@ pub enum SnapshotCommand {
     Retry {
         /// The job id `create` printed.
         job: String,
+    },
+    /// Delete a snapshot group the mandate refused (it came back file-system-consistent
+    /// from a run that required application consistency); any other group is refused.
+    DeleteGroup {
+        /// The group's id (`ssg-…`), as the result names it.
+        #[arg(long = "group", value_name = "ssg-ID")]
+        group: String,
     },
 }
 
@@ -87,6 +94,35 @@ pub async fn snapshot(cmd: SnapshotCommand, opts: &GlobalOptions) -> ExitCode {
             })
             .await
         }
+        SnapshotCommand::DeleteGroup { group } => delete_group(&group, opts).await,
+    }
+}
+
+/// Deletes a refused group and prints the run as history now holds it.
+async fn delete_group(group: &str, opts: &GlobalOptions) -> ExitCode {
+    if let Err(e) = jobs::check_group_id(group) {
+        return fail(&e);
+    }
+    let session = match open_session(opts) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    let store = match JobStore::in_data_dir() {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    match jobs::delete_refused_group(&session.client, &store, group).await {
+        Ok(run) => {
+            match opts.output {
+                Output::Json => print_json(serde_json::to_value(&run).expect("a run serialises")),
+                Output::Table => println!(
+                    "snapshot group {group} of {} ({}) deleted",
+                    run.instance_id, run.region_id
+                ),
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e),
     }
 }
 
@@ -136,7 +172,7 @@ async fn create(args: &CreateArgs, opts: &GlobalOptions) -> ExitCode {
         Err(e) => return fail(&e),
     };
     let job_id = jobs::new_job_id();
-    let plan = match jobs::plan(
+    let mut plan = match jobs::plan(
         &session.client,
         &job_id,
         &chosen,
@@ -149,6 +185,14 @@ async fn create(args: &CreateArgs, opts: &GlobalOptions) -> ExitCode {
         Ok(p) => p,
         Err(e) => return fail(&e),
     };
+    let profile = session
+        .settings
+        .profile
+        .clone()
+        .unwrap_or_else(|| "default".into());
+    if let Err(e) = jobs::note_scripts(&store, &profile, &mut plan) {
+        return fail(&e);
+    }
     if plan.experimental {
         eprintln!("appsnap: warning: no public app-consistent command found in some region; using the in-guest plugin (experimental)");
     }
@@ -158,11 +202,6 @@ async fn create(args: &CreateArgs, opts: &GlobalOptions) -> ExitCode {
         }
     }
     eprintln!("appsnap: job {job_id}");
-    let profile = session
-        .settings
-        .profile
-        .clone()
-        .unwrap_or_else(|| "default".into());
     let report = jobs::run(
         &session.client,
         &store,
@@ -220,6 +259,14 @@ where
 fn progress() -> Reporter<JobEvent> {
     Reporter::new(
         |e: JobEvent| {
+            if let JobEvent::ScriptsPushed {
+                instance_id,
+                detail,
+                ..
+            } = &e
+            {
+                eprintln!("appsnap: {instance_id}: {detail}");
+            }
             if let JobEvent::RunChanged {
                 instance_id,
                 status,

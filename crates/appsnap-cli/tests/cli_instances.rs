@@ -101,6 +101,10 @@ async fn check_prints_the_documented_json_for_each_instance() {
             check("RolePolicy", "unknown", "RoleMissing", json!({}), "no RAM role is attached", json!("AttachRole")),
             unknown_guest("FileSystems"),
             unknown_guest("FreezeScripts"),
+            // From appsnap.db's push records (none yet), added as the inventory is stored.
+            check("ScriptsDrift", "warn", "ScriptsNotRecorded", json!({}),
+                  "AppSnap has not pushed scripts to this instance, so a run uses whatever the guest holds: push them to know what runs",
+                  json!("PushScripts")),
         ]
     });
     assert_eq!(legacy, &expected);

@@ -127,8 +127,10 @@ async fn create_wait_prints_the_documented_json_and_exits_by_the_mandate() {
             "disks",
             "exitCode",
             "explanation",
+            "groupDeleted",
             "instanceId",
             "invokeId",
+            "output",
             "regionId",
             "snapshotGroupId",
             "status"
@@ -141,6 +143,15 @@ async fn create_wait_prints_the_documented_json_and_exits_by_the_mandate() {
     assert_eq!(r["exitCode"], 0);
     assert!(r["invokeId"].as_str().unwrap().starts_with("t-"));
     assert!(r["snapshotGroupId"].as_str().unwrap().starts_with("ssg-"));
+    // The decoded output, whole (it is short): the plugin's lines and the group id last.
+    let output = r["output"].as_str().unwrap();
+    assert!(output.contains("Prescript failed, exit code 1"), "{output}");
+    assert!(
+        output
+            .trim_end()
+            .ends_with(r["snapshotGroupId"].as_str().unwrap()),
+        "{output}"
+    );
     let d = &r["disks"][0];
     assert_eq!(keys(d), ["consistency", "diskId", "snapshotId", "tags"]);
     assert_eq!(d["tags"]["FsConsistent"], "True");
@@ -245,4 +256,127 @@ async fn bad_input_and_unknown_instances_exit_1_with_nothing_sent() {
         c.get("InvokeCommand").is_none() && c.get("DescribeCommands").is_none(),
         "{c}"
     );
+}
+
+async fn group_ids(sb: &RunningSandbox) -> Vec<String> {
+    let v = reqwest::get(format!("{}/_sandbox/state/snapshot-groups", sb.endpoint()))
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap();
+    v["snapshot_groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["snapshot_group_id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn delete_group_removes_only_a_group_the_mandate_refused() {
+    let sb = sandbox(20.0).await;
+    setup_ram(&sb).await;
+    let home = tempfile::tempdir().unwrap();
+    let id = id_of(&sb, "ap-southeast-1", "freeze-fails-centos79").await;
+    let create = |mandate: &'static str| {
+        let (sb, home, id) = (&sb, home.path().to_owned(), id.clone());
+        async move {
+            let args = [
+                "snapshot",
+                "create",
+                "--instance",
+                &id,
+                "--mandate",
+                mandate,
+                "--wait",
+                "--output",
+                "json",
+            ];
+            let run = appsnap(sb, &home, &args).await;
+            let v: Value = serde_json::from_str(&run.stdout).unwrap();
+            (
+                run.code,
+                v["results"][0]["snapshotGroupId"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
+            )
+        }
+    };
+    let (code, kept) = create("allow").await;
+    assert_eq!(code, 0);
+    let (code, refused) = create("require").await;
+    assert_eq!(code, 4);
+    assert_eq!(group_ids(&sb).await.len(), 2);
+    let delete = |group: String| {
+        let (sb, home) = (&sb, home.path().to_owned());
+        async move {
+            let args = [
+                "snapshot",
+                "delete-group",
+                "--group",
+                &group,
+                "--output",
+                "json",
+            ];
+            appsnap(sb, &home, &args).await
+        }
+    };
+    let deletes = || async {
+        calls(&sb).await["DeleteSnapshotGroup"]
+            .as_u64()
+            .unwrap_or(0)
+    };
+
+    // Not an id, not in history, or a group that met the mandate: refused, nothing sent.
+    let run = delete("s-notagroup".into()).await;
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("is not a snapshot group id"),
+        "{}",
+        run.stderr
+    );
+    let run = delete("ssg-unknown0".into()).await;
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("no run in history made snapshot group ssg-unknown0"),
+        "{}",
+        run.stderr
+    );
+    let run = delete(kept.clone()).await;
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("was not refused by the mandate"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(deletes().await, 0);
+
+    let run = delete(refused.clone()).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(v["snapshotGroupId"], refused.as_str());
+    assert_eq!(v["groupDeleted"], true);
+    assert_eq!(v["status"], "failed");
+    let last = v["explanation"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["source"], "snapshotGroup");
+    assert!(
+        last["finding"]
+            .as_str()
+            .unwrap()
+            .contains("was deleted on request"),
+        "{last}"
+    );
+    assert_eq!(
+        group_ids(&sb).await,
+        vec![kept.clone()],
+        "only the refused group is gone"
+    );
+    assert_eq!(deletes().await, 1);
+    // Asked again: the run as recorded, no second call.
+    let run = delete(refused.clone()).await;
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(deletes().await, 1);
 }

@@ -51,6 +51,7 @@ fn record(job: &str, n: usize) -> RunRecord {
         started_at: None,
         error_code: None,
         output: Some("freeze ok\nsnapshot created\nthaw ok\nssg-bench".into()),
+        scripts_pushed: None,
         result: RunResult {
             instance_id: instance,
             region_id: region.into(),
@@ -69,6 +70,8 @@ fn record(job: &str, n: usize) -> RunRecord {
                 },
             }],
             status,
+            output: Some("freeze ok\nsnapshot created\nthaw ok\nssg-bench".into()),
+            group_deleted: false,
         },
     }
 }

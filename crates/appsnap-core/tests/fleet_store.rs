@@ -43,7 +43,7 @@ fn a_version_1_file_is_migrated_and_keeps_its_inventory() {
     assert!(!back.inventory.is_complete());
     drop(store);
     assert_eq!(user_version(&path), SCHEMA_VERSION);
-    assert_eq!(SCHEMA_VERSION, 6);
+    assert_eq!(SCHEMA_VERSION, 7);
     let complete: bool = Connection::open(&path)
         .unwrap()
         .query_row(
@@ -71,7 +71,7 @@ fn a_file_from_a_newer_appsnap_is_refused_and_left_as_it_is() {
     assert_eq!(err.code, ErrorCode::Conflict);
     assert!(
         err.message
-            .contains("newer AppSnap (schema 99; this one reads up to 6)"),
+            .contains("newer AppSnap (schema 99; this one reads up to 7)"),
         "{}",
         err.message
     );
@@ -196,7 +196,8 @@ fn a_version_2_file_gains_the_pushed_scripts_table_and_keeps_its_inventory() {
             "source",
             "invoke_id",
             "verified",
-            "pushed_at_ms"
+            "pushed_at_ms",
+            "content"
         ]
     );
 }

@@ -36,8 +36,8 @@ fn a_first_version_file_is_migrated_with_its_rows() {
     }
     let h = History::open(dir.path()).unwrap();
     assert!(h.moved_aside.is_none());
-    assert_eq!(SCHEMA_VERSION, 6);
-    assert_eq!(version(dir.path()), 6);
+    assert_eq!(SCHEMA_VERSION, 7);
+    assert_eq!(version(dir.path()), 7);
     assert_eq!(
         h.list(&HistoryFilter::default(), PageRequest::default())
             .unwrap()

@@ -68,6 +68,10 @@ pub fn routes() -> Router<Shared> {
         .route("/_sandbox/instances/{id}", get(instance))
         .route("/_sandbox/instances/{id}/agent", post(agent))
         .route("/_sandbox/instances/{id}/guest", post(guest))
+        .route(
+            "/_sandbox/instances/{id}/guest/remove-file",
+            post(remove_guest_file),
+        )
         .route("/_sandbox/instances/{id}/stall", post(stall))
         .route(
             "/_sandbox/flow-control",
@@ -329,6 +333,23 @@ async fn guest(State(s): State<Shared>, Path(id): Path<String>, body: Bytes) -> 
             g.vss_writer_fails = w;
         }
         Json(json!({ "ok": true, "behaviour": g }))
+    })
+}
+
+/// A guest file removed, as a reboot empties `/tmp` or a user deletes a script.
+async fn remove_guest_file(State(s): State<Shared>, Path(id): Path<String>, body: Bytes) -> Reply {
+    #[derive(serde::Deserialize, Default)]
+    #[serde(deny_unknown_fields)]
+    struct Body {
+        path: String,
+    }
+    let b: Body = parse(&body)?;
+    if b.path.is_empty() {
+        return Err(bad(StatusCode::BAD_REQUEST, "path is required"));
+    }
+    with_instance(&s, &id, |inst| {
+        let removed = inst.guest.files.remove(&b.path).is_some();
+        Json(json!({ "ok": true, "removed": removed }))
     })
 }
 

@@ -11,10 +11,10 @@ use appsnap_core::{AppError, ErrorCode};
 use crate::cloud;
 use crate::state::AppState;
 
-/// The last inventory of the current profile with its age, or none yet.
+/// The last inventory of the current profile with its age and drift checks, or none yet.
 pub async fn fleet_cached(state: &AppState) -> Result<Option<StoredInventory>, AppError> {
     let profile = state.current_profile.name();
-    blocking(move || FleetStore::in_data_dir()?.load(&profile, fleet::now_ms())).await
+    blocking(move || FleetStore::in_data_dir()?.load_checked(&profile, fleet::now_ms())).await
 }
 
 /// Reads `regions` (empty = every region) and lays them over the stored inventory.
@@ -88,11 +88,14 @@ async fn stored(state: &AppState) -> Result<Inventory, AppError> {
         })
 }
 
-async fn save(state: &AppState, inventory: Inventory) -> Result<StoredInventory, AppError> {
+/// Keeps the inventory and answers it with the drift checks (derived, never stored).
+async fn save(state: &AppState, mut inventory: Inventory) -> Result<StoredInventory, AppError> {
     let profile = state.current_profile.name();
     blocking(move || {
         let taken_at_ms = fleet::now_ms();
-        FleetStore::in_data_dir()?.save(&profile, &inventory, taken_at_ms)?;
+        let mut store = FleetStore::in_data_dir()?;
+        store.save(&profile, &inventory, taken_at_ms)?;
+        store.add_drift(&profile, &mut inventory)?;
         Ok(StoredInventory {
             profile,
             taken_at_ms,

@@ -6,7 +6,9 @@
 //! dialog passes the concurrency Settings gave it.
 
 use appsnap_core::fleet::Assessed;
-use appsnap_core::jobs::{self, JobEvent, JobPlan, JobReport, JobStore, SnapshotOptions};
+use appsnap_core::jobs::{
+    self, JobEvent, JobPlan, JobReport, JobStore, RunResult, SnapshotOptions,
+};
 use appsnap_core::progress::Reporter;
 use appsnap_core::settings::AppSettings;
 use appsnap_core::{AppError, ErrorCode};
@@ -27,7 +29,7 @@ pub async fn snapshot_plan(
     let chosen = chosen(state, &instance_ids).await?;
     let session = cloud::session(state).await?;
     let job_id = jobs::new_job_id();
-    jobs::plan(
+    let mut plan = jobs::plan(
         &session.client,
         &job_id,
         &chosen,
@@ -35,7 +37,10 @@ pub async fn snapshot_plan(
         concurrency,
         &settings.command_pattern,
     )
-    .await
+    .await?;
+    let store = JobStore::in_data_dir()?;
+    jobs::note_scripts(&store, &state.current_profile.name(), &mut plan)?;
+    Ok(plan)
 }
 
 /// Plans again (the cloud may have changed since the dialog opened) and runs the job; the
@@ -52,7 +57,7 @@ pub async fn snapshot_run(
     let chosen = chosen(state, &instance_ids).await?;
     let session = cloud::session(state).await?;
     let job_id = jobs::new_job_id();
-    let plan = jobs::plan(
+    let mut plan = jobs::plan(
         &session.client,
         &job_id,
         &chosen,
@@ -63,6 +68,7 @@ pub async fn snapshot_run(
     .await?;
     let store = JobStore::in_data_dir()?;
     let profile = state.current_profile.name();
+    jobs::note_scripts(&store, &profile, &mut plan)?;
     jobs::run(
         &session.client,
         &store,
@@ -115,6 +121,18 @@ pub async fn job_report(_state: &AppState, job_id: String) -> Result<JobReport, 
 async fn settings(state: &AppState) -> Result<AppSettings, AppError> {
     let store = state.settings.clone();
     blocking(move || store.load()).await
+}
+
+/// Deletes a snapshot group the mandate refused (the results view's button, confirmed
+/// there); the run as history now holds it. Any other group is refused by core.
+pub async fn snapshot_delete_group(
+    state: &AppState,
+    snapshot_group_id: String,
+) -> Result<RunResult, AppError> {
+    jobs::check_group_id(&snapshot_group_id)?;
+    let session = cloud::session(state).await?;
+    let store = JobStore::in_data_dir()?;
+    jobs::delete_refused_group(&session.client, &store, &snapshot_group_id).await
 }
 
 /// The instances by id from the picker's stored inventory; unknown ids are refused.

@@ -15,7 +15,7 @@ mod tasks;
 pub use fleet::{fleet_cached, fleet_deep_check, fleet_fix, fleet_refresh};
 pub use history::{history_export, history_list, rollback_plan, rollback_run};
 pub use inventory::regions_scan;
-pub use jobs::{job_report, snapshot_plan, snapshot_retry, snapshot_run};
+pub use jobs::{job_report, snapshot_delete_group, snapshot_plan, snapshot_retry, snapshot_run};
 pub use profiles::{
     profile_add, profile_import, profile_import_list, profile_remove, profile_select, profile_test,
     profile_update, profiles_list,

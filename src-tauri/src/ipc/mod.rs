@@ -13,7 +13,7 @@ pub mod typescript;
 use appsnap_core::fleet::{FixEvent, FixReport, FixRequest, FleetEvent, StoredInventory};
 use appsnap_core::history::{ExportFile, ExportFormat, HistoryFilter, HistoryPage, PageRequest};
 use appsnap_core::inventory::{RegionScan, RegionScanEvent};
-use appsnap_core::jobs::{JobEvent, JobPlan, JobReport, SnapshotOptions};
+use appsnap_core::jobs::{JobEvent, JobPlan, JobReport, RunResult, SnapshotOptions};
 use appsnap_core::profiles::{
     CallerIdentity, CliImportListing, ProfileEntry, ProfileInput, ProfileListing,
 };
@@ -82,6 +82,8 @@ table::ipc_commands! {
         fn diagnostics() -> String;
         /// Opens the log, data or config folder in the OS's file manager.
         fn open_folder(kind: FolderKind) -> ();
+        /// Deletes a snapshot group the mandate refused (file-system-consistent where application was required); the run as history now holds it.
+        fn snapshot_delete_group(snapshot_group_id: String) -> RunResult;
     }
     tasks {
         /// The current profile's regions with their instance counts, one event per region.

@@ -30,6 +30,12 @@ describe("parseRoute / buildRoute", () => {
     expect(buildRoute({ screen: "history", jobId: "job-0123456789ab" })).toBe("#/history/job-0123456789ab");
   });
 
+  it("keeps the scripts screen's instance", () => {
+    expect(parseRoute("#/scripts/i-bp1x")).toEqual({ screen: "scripts", instanceId: "i-bp1x" });
+    expect(parseRoute("#/scripts")).toEqual({ screen: "scripts" });
+    expect(buildRoute({ screen: "scripts", instanceId: "i-bp1x" })).toBe("#/scripts/i-bp1x");
+  });
+
   it("escapes ids that are not plain and drops malformed ones", () => {
     expect(buildRoute({ screen: "results", jobId: "job 1/2" })).toBe("#/results/job%201%2F2");
     expect(parseRoute("#/results/job%201%2F2")).toEqual({ screen: "results", jobId: "job 1/2" });
@@ -48,6 +54,7 @@ describe("parseRoute / buildRoute", () => {
       { screen: "ram" },
       { screen: "instances" },
       { screen: "scripts" },
+      { screen: "scripts", instanceId: "i-bp1a2b3c" },
       { screen: "results" },
       { screen: "results", jobId: "ssg-bp1a2b3c" },
       { screen: "history" },

@@ -1,4 +1,5 @@
-// Screens are addressed by the URL hash (#/instances, #/results/JOB_ID, #/history/JOB_ID), which works under
+// Screens are addressed by the URL hash (#/instances, #/results/JOB_ID, #/history/JOB_ID,
+// #/scripts/INSTANCE_ID), which works under
 // Tauri's custom protocol where there is no server to route paths. A route keeps its
 // parameters: parse and build are inverse, and every navigation goes through build.
 import { useCallback, useSyncExternalStore } from "react";
@@ -14,7 +15,10 @@ const JOB_SCREENS = ["results", "history"] as const;
 type JobScreen = (typeof JOB_SCREENS)[number];
 
 /** Where the app is: a screen and, for screens that take one, its parameter. */
-export type Route = { [K in JobScreen]: { screen: K; jobId?: string } }[JobScreen] | { screen: Exclude<ScreenKey, JobScreen> };
+export type Route =
+  | { [K in JobScreen]: { screen: K; jobId?: string } }[JobScreen]
+  | { screen: "scripts"; instanceId?: string }
+  | { screen: Exclude<ScreenKey, JobScreen | "scripts"> };
 
 function isJobScreen(key: ScreenKey): key is JobScreen {
   return (JOB_SCREENS as readonly string[]).includes(key);
@@ -41,11 +45,17 @@ export function parseRoute(hash: string): Route {
     const jobId = param === undefined ? undefined : decode(param);
     return jobId ? { screen: key, jobId } : { screen: key };
   }
+  if (key === "scripts") {
+    // The instance to push to, selected on arrival (the picker's drawer links here).
+    const instanceId = param === undefined ? undefined : decode(param);
+    return instanceId ? { screen: "scripts", instanceId } : { screen: "scripts" };
+  }
   return { screen: key };
 }
 
 export function buildRoute(route: Route): string {
   if ("jobId" in route && route.jobId) return `#/${route.screen}/${encodeURIComponent(route.jobId)}`;
+  if (route.screen === "scripts" && route.instanceId) return `#/scripts/${encodeURIComponent(route.instanceId)}`;
   return `#/${route.screen}`;
 }
 

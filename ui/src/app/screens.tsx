@@ -13,7 +13,7 @@ const SCREENS: { [K in ScreenKey]: (route: Extract<Route, { screen: K }>) => Rea
   profiles: () => <ProfilesScreen />,
   ram: () => <RamScreen />,
   instances: () => <InstancesScreen />,
-  scripts: () => <ScriptsScreen />,
+  scripts: (route) => <ScriptsScreen instanceId={route.instanceId} />,
   results: (route) => <ResultsScreen jobId={route.jobId} />,
   history: (route) => <HistoryScreen jobId={route.jobId} />,
   settings: () => <SettingsScreen />,

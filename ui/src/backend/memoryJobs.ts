@@ -12,6 +12,7 @@ import type { PlannedRun } from "../bindings/PlannedRun";
 import type { RunResult } from "../bindings/RunResult";
 import type { SnapshotOptions } from "../bindings/SnapshotOptions";
 import type { StoredInventory } from "../bindings/StoredInventory";
+import { refusedGroup } from "../features/results/refusedGroup";
 import { ineligible, validateOptions } from "../features/results/snapshotOptions";
 import type { Backend } from "./Backend";
 import type { MemoryTasks } from "./memoryFleet";
@@ -26,19 +27,23 @@ export interface MemoryJobs {
   plans: Record<string, JobPlan>;
   /** Per instance, what its first attempt gives instead of the default rule. */
   outcomes: Record<string, MemoryOutcome>;
+  /** Per instance: its recorded scripts are pushed again before each run, verified or not. */
+  scriptsPushed: Record<string, boolean>;
+  /** Snapshot groups deleted with `snapshot_delete_group`, in order. */
+  deletedGroups: string[];
   /** Awaited before each state change (default: one event-loop turn), to pace a run. */
   beforeStep?: () => Promise<void>;
 }
 
 export function memoryJobs(): MemoryJobs {
-  return { reports: {}, plans: {}, outcomes: {} };
+  return { reports: {}, plans: {}, outcomes: {}, scriptsPushed: {}, deletedGroups: [] };
 }
 
 const fail = (code: AppError["code"], message: string): AppError => ({ code, message });
 const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 let jobCounter = 0;
 
-type Commands = Pick<Backend, "snapshotPlan" | "snapshotRun" | "snapshotRetry" | "jobReport">;
+type Commands = Pick<Backend, "snapshotPlan" | "snapshotRun" | "snapshotRetry" | "jobReport" | "snapshotDeleteGroup">;
 
 export function jobCommands(jobs: () => MemoryJobs, fleet: () => StoredInventory | null, tasks: MemoryTasks): Commands {
   function plan(options: SnapshotOptions, instanceIds: string[], concurrency: number, jobId: string): JobPlan {
@@ -71,6 +76,12 @@ export function jobCommands(jobs: () => MemoryJobs, fleet: () => StoredInventory
       };
       set(base);
       await step();
+      const pushed = world.scriptsPushed[run.instanceId];
+      if (pushed !== undefined) {
+        const detail = pushed ? "the scripts (mysql) were pushed again to /tmp and verified" : "pushing the scripts again fell short: /tmp/prescript.sh not written (Failed)";
+        emit({ kind: "scriptsPushed", jobId, instanceId: run.instanceId, regionId: run.regionId, verified: pushed, detail });
+        await step();
+      }
       const commandId = run.trigger.kind === "publicCommand" ? run.trigger.commandId : null;
       set({ ...base, status: "invoking", commandId });
       await step();
@@ -110,6 +121,20 @@ export function jobCommands(jobs: () => MemoryJobs, fleet: () => StoredInventory
       const r = jobs().reports[args.jobId];
       if (!r) throw fail("NotFound", `no job ${args.jobId} in history`);
       return structuredClone(r);
+    },
+    async snapshotDeleteGroup(args) {
+      tasks.calls.push({ command: "snapshot_delete_group", args });
+      const id = args.snapshotGroupId;
+      if (!/^ssg-[A-Za-z0-9]{1,64}$/.test(id)) throw fail("InvalidInput", `'${id}' is not a snapshot group id (ssg- followed by letters and digits)`);
+      const world = jobs();
+      const run = Object.values(world.reports).flatMap((r) => r.results).find((r) => r.snapshotGroupId === id);
+      if (!run) throw fail("NotFound", `no run in history made snapshot group ${id}`);
+      if (run.groupDeleted) return structuredClone(run);
+      if (!refusedGroup(run)) throw fail("Conflict", `snapshot group ${id} was not refused by the mandate`);
+      world.deletedGroups.push(id);
+      run.groupDeleted = true;
+      run.explanation.push({ source: "snapshotGroup", finding: `snapshot group ${id} was deleted on request, with its ${run.disks.length} disk snapshots` });
+      return structuredClone(run);
     },
     snapshotRun: (args, onEvent) =>
       task("snapshot_run", args, async (step) => {
@@ -151,6 +176,8 @@ const EMPTY: Omit<RunResult, "instanceId" | "regionId" | "status"> = {
   consistency: null,
   disks: [],
   explanation: [],
+  output: null,
+  groupDeleted: false,
 };
 
 function plannedRun(a: Assessed, options: SnapshotOptions, name: string): PlannedRun {
@@ -183,9 +210,17 @@ function finish(r: RunResult, run: PlannedRun, options: SnapshotOptions, outcome
   const disks = [1, 2].map((n) => ({ diskId: `d-${run.instanceId.slice(2)}${n}`, snapshotId: `s-${group.slice(4)}${n}`, tags: tags(consistency), consistency: consistency! }));
   const explanation: JobFinding[] =
     consistency === "application" ? [] : [...run.preflight, { source: "tags", finding: consistency === "filesystem" ? "the disk snapshots carry FsConsistent:True, not APPConsistent:True" : "the disk snapshots carry neither tag" }];
-  let done: RunResult = { ...r, exitCode: 0, snapshotGroupId: group, consistency, disks, explanation, status: "succeeded", ...outcome };
+  const output = [
+    "[INFO] Start app-consistent snapshot",
+    ...(consistency === "application" ? [] : ["[WARN] take FsConsistent snapshots"]),
+    `[INFO] Take ${consistency === "application" ? "APPConsistent" : "FsConsistent"} snapshots successfully`,
+    group,
+    "",
+  ].join("\n");
+  let done: RunResult = { ...r, exitCode: 0, snapshotGroupId: group, consistency, disks, explanation, output, status: "succeeded", ...outcome };
   if (done.status === "succeeded" && options.mandate === "require" && done.consistency !== "application") {
-    done = { ...done, status: "failed", explanation: [...done.explanation, { source: "mandate", finding: "application-consistent was required" }] };
+    // As core's judge: a file-system group under "require" makes the run failed.
+    done = { ...done, status: "failed", consistency: "failed", explanation: [...done.explanation, { source: "mandate", finding: "application-consistent was required" }] };
   }
   return done;
 }

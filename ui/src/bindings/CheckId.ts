@@ -3,4 +3,4 @@
 /**
  * Every check, a stable id the UI and scripts key on.
  */
-export type CheckId = "Running" | "OsSupported" | "DisksEssd" | "DiskCount" | "AgentInstalled" | "AgentOnline" | "AgentVersion" | "RamRole" | "RolePolicy" | "FileSystems" | "FreezeScripts" | "VssWriters";
+export type CheckId = "Running" | "OsSupported" | "DisksEssd" | "DiskCount" | "AgentInstalled" | "AgentOnline" | "AgentVersion" | "RamRole" | "RolePolicy" | "FileSystems" | "FreezeScripts" | "ScriptsDrift" | "VssWriters";

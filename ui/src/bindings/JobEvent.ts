@@ -5,4 +5,8 @@ import type { RunStatus } from "./RunStatus";
 /**
  * Progress: one event per state change per instance.
  */
-export type JobEvent = { "kind": "jobStarted", jobId: string, instances: number, } | { "kind": "runChanged", jobId: string, instanceId: string, regionId: string, status: RunStatus, invokeId: string | null, consistency: ResultConsistency | null, } | { "kind": "jobFinished", jobId: string, allMet: boolean, };
+export type JobEvent = { "kind": "jobStarted", jobId: string, instances: number, } | { "kind": "runChanged", jobId: string, instanceId: string, regionId: string, status: RunStatus, invokeId: string | null, consistency: ResultConsistency | null, } | { "kind": "scriptsPushed", jobId: string, instanceId: string, regionId: string, verified: boolean, 
+/**
+ * In English: what was pushed, or what fell short.
+ */
+detail: string, } | { "kind": "jobFinished", jobId: string, allMet: boolean, };

@@ -7,4 +7,13 @@ import type { RunStatus } from "./RunStatus";
 /**
  * An instance-run's result: exactly the fields of `snapshot create --output json`.
  */
-export type RunResult = { instanceId: string, regionId: string, commandId: string | null, invokeId: string | null, exitCode: number | null, snapshotGroupId: string | null, consistency: ResultConsistency | null, disks: Array<DiskResult>, explanation: Array<JobFinding>, status: RunStatus, };
+export type RunResult = { instanceId: string, regionId: string, commandId: string | null, invokeId: string | null, exitCode: number | null, snapshotGroupId: string | null, consistency: ResultConsistency | null, disks: Array<DiskResult>, explanation: Array<JobFinding>, status: RunStatus, 
+/**
+ * The invocation's decoded output (plain text): its last 16 KiB at most, after a line
+ * saying what was cut; `None` until it ended (and in history from before it was kept).
+ */
+output: string | null, 
+/**
+ * The group the mandate refused was deleted on request (`delete_refused_group`).
+ */
+groupDeleted: boolean, };

@@ -35,6 +35,7 @@ import type { RollbackEvent } from "./RollbackEvent";
 import type { RollbackPlan } from "./RollbackPlan";
 import type { RollbackRecord } from "./RollbackRecord";
 import type { RollbackRequest } from "./RollbackRequest";
+import type { RunResult } from "./RunResult";
 import type { ScriptProblem } from "./ScriptProblem";
 import type { ScriptTemplate } from "./ScriptTemplate";
 import type { ScriptValidation } from "./ScriptValidation";
@@ -45,7 +46,7 @@ import type { TaskEvent } from "./TaskEvent";
 import type { TestRun } from "./TestRun";
 
 /** Commands that answer at once. */
-export const CALL_COMMANDS = ["app_status", "task_cancel", "ram_candidates", "ram_plan", "profiles_list", "profile_add", "profile_update", "profile_remove", "profile_select", "profile_test", "profile_import_list", "profile_import", "fleet_cached", "scripts_templates", "scripts_check_params", "scripts_render", "scripts_validate", "snapshot_plan", "job_report", "history_list", "history_export", "rollback_plan", "settings_get", "settings_save", "diagnostics", "open_folder"] as const;
+export const CALL_COMMANDS = ["app_status", "task_cancel", "ram_candidates", "ram_plan", "profiles_list", "profile_add", "profile_update", "profile_remove", "profile_select", "profile_test", "profile_import_list", "profile_import", "fleet_cached", "scripts_templates", "scripts_check_params", "scripts_render", "scripts_validate", "snapshot_plan", "job_report", "history_list", "history_export", "rollback_plan", "settings_get", "settings_save", "diagnostics", "open_folder", "snapshot_delete_group"] as const;
 /** Commands that run as tasks: a caller-chosen `taskId`, `TaskEvent`s on `onEvent`, cancellable. */
 export const TASK_COMMANDS = ["regions_scan", "ram_apply", "fleet_refresh", "fleet_deep_check", "fleet_fix", "scripts_push", "scripts_test", "snapshot_run", "snapshot_retry", "rollback_run"] as const;
 export type CommandName = (typeof CALL_COMMANDS)[number] | (typeof TASK_COMMANDS)[number];
@@ -156,6 +157,10 @@ export const commands = {
    * Opens the log, data or config folder in the OS's file manager.
    */
   openFolder: (args: { kind: FolderKind }): Promise<null> => call<null>("open_folder", args),
+  /**
+   * Deletes a snapshot group the mandate refused (file-system-consistent where application was required); the run as history now holds it.
+   */
+  snapshotDeleteGroup: (args: { snapshotGroupId: string }): Promise<RunResult> => call<RunResult>("snapshot_delete_group", args),
   /**
    * The current profile's regions with their instance counts, one event per region.
    */

@@ -4,13 +4,13 @@ import type { FixAction } from "./FixAction";
 import type { ReasonKey } from "./ReasonKey";
 
 /** Every `CheckId`, in the Rust enum's order. */
-export const CHECK_IDS = ["Running", "OsSupported", "DisksEssd", "DiskCount", "AgentInstalled", "AgentOnline", "AgentVersion", "RamRole", "RolePolicy", "FileSystems", "FreezeScripts", "VssWriters"] as const satisfies readonly CheckId[];
+export const CHECK_IDS = ["Running", "OsSupported", "DisksEssd", "DiskCount", "AgentInstalled", "AgentOnline", "AgentVersion", "RamRole", "RolePolicy", "FileSystems", "FreezeScripts", "ScriptsDrift", "VssWriters"] as const satisfies readonly CheckId[];
 
 /** Every `FixAction`, in the Rust enum's order. */
 export const FIX_ACTIONS = ["StartInstance", "InstallAgent", "AttachRole", "DeepCheck", "PushScripts"] as const satisfies readonly FixAction[];
 
 /** Every `ReasonKey`, in the Rust enum's order. */
-export const REASON_KEYS = ["InstanceRunning", "InstanceNotRunning", "OsSupported", "OsTooOld", "OsNotInMatrix", "OsNewerThanMatrix", "DisksEssd", "DiskNotEssd", "DiskMultiAttach", "NoDisks", "DisksUnknown", "DiskCountOk", "TooManyDisks", "AgentInstalled", "AgentMissing", "AgentOnline", "AgentOffline", "AgentNeedsRunning", "AgentUnknown", "AgentVersionOk", "AgentVersionOld", "RoleAttached", "RoleMissing", "RoleUnknown", "RoleGrants", "RoleLacks", "RolePolicyUnknown", "FileSystemsOk", "NetworkFileSystem", "OtherFileSystem", "ScriptsOk", "ScriptMissing", "ScriptNotRoot", "ScriptMode", "ScriptCrlf", "ScriptTestFreezeFailed", "ScriptTestTimedOut", "ScriptTestTooSlow", "ScriptTestThawFailed", "WritersOk", "WriterFailed", "NoWriters", "NeedsDeepCheck", "ProbeFailed"] as const satisfies readonly ReasonKey[];
+export const REASON_KEYS = ["InstanceRunning", "InstanceNotRunning", "OsSupported", "OsTooOld", "OsNotInMatrix", "OsNewerThanMatrix", "DisksEssd", "DiskNotEssd", "DiskMultiAttach", "NoDisks", "DisksUnknown", "DiskCountOk", "TooManyDisks", "AgentInstalled", "AgentMissing", "AgentOnline", "AgentOffline", "AgentNeedsRunning", "AgentUnknown", "AgentVersionOk", "AgentVersionOld", "RoleAttached", "RoleMissing", "RoleUnknown", "RoleGrants", "RoleLacks", "RolePolicyUnknown", "FileSystemsOk", "NetworkFileSystem", "OtherFileSystem", "ScriptsOk", "ScriptMissing", "ScriptNotRoot", "ScriptMode", "ScriptCrlf", "ScriptsAsPushed", "ScriptsGone", "ScriptsChanged", "ScriptsNotRecorded", "ScriptTestFreezeFailed", "ScriptTestTimedOut", "ScriptTestTooSlow", "ScriptTestThawFailed", "WritersOk", "WriterFailed", "NoWriters", "NeedsDeepCheck", "ProbeFailed"] as const satisfies readonly ReasonKey[];
 
 /** The parameters each reason's texts interpolate (`{{name}}`). */
 export const REASON_PARAMS = {
@@ -49,6 +49,10 @@ export const REASON_PARAMS = {
   ScriptNotRoot: ["path", "owner"],
   ScriptMode: ["path", "mode"],
   ScriptCrlf: ["path"],
+  ScriptsAsPushed: [],
+  ScriptsGone: ["paths"],
+  ScriptsChanged: ["changes"],
+  ScriptsNotRecorded: [],
   ScriptTestFreezeFailed: ["exit"],
   ScriptTestTimedOut: ["timeout"],
   ScriptTestTooSlow: ["window", "timeout"],

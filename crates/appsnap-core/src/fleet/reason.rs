@@ -28,6 +28,8 @@ impl ReasonKey {
             ScriptMissing | ScriptCrlf => &["path"],
             ScriptNotRoot => &["path", "owner"],
             ScriptMode => &["path", "mode"],
+            ScriptsGone => &["paths"],
+            ScriptsChanged => &["changes"],
             ScriptTestFreezeFailed | ScriptTestThawFailed => &["exit"],
             ScriptTestTimedOut => &["timeout"],
             ScriptTestTooSlow => &["window", "timeout"],
@@ -36,7 +38,7 @@ impl ReasonKey {
             ProbeFailed => &["error"],
             InstanceRunning | NoDisks | DisksUnknown | AgentMissing | AgentOnline
             | AgentOffline | AgentNeedsRunning | AgentUnknown | RoleMissing | RoleUnknown
-            | NoWriters | NeedsDeepCheck => &[],
+            | NoWriters | NeedsDeepCheck | ScriptsAsPushed | ScriptsNotRecorded => &[],
         }
     }
 
@@ -101,6 +103,19 @@ impl ReasonKey {
             ScriptNotRoot => "{{path}} is owned by {{owner}}, not root",
             ScriptMode => "{{path}} has mode {{mode}}, not 0700",
             ScriptCrlf => "{{path}} has CRLF line endings, so it cannot run",
+            ScriptsAsPushed => "the scripts are as AppSnap pushed them",
+            ScriptsGone => {
+                "{{paths}} no longer on the instance (a reboot may have emptied /tmp); a run \
+                 pushes the recorded scripts again first"
+            }
+            ScriptsChanged => {
+                "changed since AppSnap pushed them: {{changes}}; a run pushes the recorded \
+                 scripts again over them, so push the new ones if the change is wanted"
+            }
+            ScriptsNotRecorded => {
+                "AppSnap has not pushed scripts to this instance, so a run uses whatever the \
+                 guest holds: push them to know what runs"
+            }
             ScriptTestFreezeFailed => {
                 "in the last test run the freeze script exited {{exit}}, so a snapshot would be \
                  file-system consistent only; fix the script, push it and test again"

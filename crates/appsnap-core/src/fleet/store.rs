@@ -30,8 +30,8 @@ const MIGRATIONS: &[&str] = &[
      UPDATE inventory_snapshot
         SET complete = (json_array_length(json_extract(document, '$.missing')) = 0);",
     // 3: the freeze/thaw scripts pushed to each instance, for verification and drift
-    // checks (scripts/records.rs). Scripts hold no secrets by design; only hashes and
-    // file facts are kept, never the content.
+    // checks (scripts/records.rs). Scripts hold no secrets by design (credentials come
+    // from option files on the guest); step 7 adds their text.
     "CREATE TABLE scripts_pushed (
          profile TEXT NOT NULL,
          instance_id TEXT NOT NULL,
@@ -55,6 +55,8 @@ const MIGRATIONS: &[&str] = &[
     crate::history::MIGRATION,
     // 6: history's region + status index (history/mod.rs).
     crate::history::REGION_STATUS_INDEX,
+    // 7: the pushed scripts' text, so a run can push them again to /tmp (scripts/records.rs).
+    crate::scripts::RECORDS_MIGRATION,
 ];
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 

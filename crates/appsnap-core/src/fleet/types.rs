@@ -219,6 +219,9 @@ listed_enum! {
         RolePolicy,
         FileSystems,
         FreezeScripts,
+        /// Linux: the scripts on the guest against what AppSnap recorded pushing
+        /// (scripts/drift.rs); added when the inventory is read from `appsnap.db`.
+        ScriptsDrift,
         VssWriters,
     }
 }
@@ -292,6 +295,10 @@ listed_enum! {
         ScriptNotRoot,
         ScriptMode,
         ScriptCrlf,
+        ScriptsAsPushed,
+        ScriptsGone,
+        ScriptsChanged,
+        ScriptsNotRecorded,
         ScriptTestFreezeFailed,
         ScriptTestTimedOut,
         ScriptTestTooSlow,

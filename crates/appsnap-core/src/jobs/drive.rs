@@ -10,7 +10,7 @@ use acs_openapi::Client;
 use futures::StreamExt;
 
 use super::classify::{disk_consistency, group_consistency, judge};
-use super::explain::{explain, group_id_in, Evidence};
+use super::explain::{bounded_output, explain, group_id_in, Evidence};
 use super::history::JobStore;
 use super::poll::{self, is_final_invocation};
 use super::stuck::stop_and_check;
@@ -218,6 +218,7 @@ async fn poll_running(ctx: &Ctx<'_>, runs: &mut [RunRecord]) -> Result<bool, App
                             .push_str(&format!("\n[ERRORINFO] {}", res.error_info));
                     }
                     r.result.snapshot_group_id = group_id_in(&res.output);
+                    r.result.output = r.output.as_deref().map(bounded_output);
                     set(ctx, r, RunStatus::Snapshotting)?;
                     changed = true;
                 }
@@ -409,6 +410,7 @@ mod tests {
             started_at: None,
             error_code: None,
             output: None,
+            scripts_pushed: None,
             result: RunResult {
                 instance_id: "i-1".into(),
                 region_id: "cn-hangzhou".into(),
@@ -420,6 +422,8 @@ mod tests {
                 disks: Vec::new(),
                 explanation: Vec::new(),
                 status,
+                output: None,
+                group_deleted: false,
             },
         }
     }

@@ -7,6 +7,9 @@ use super::types::{DiskResult, Finding, FindingSource, ResultConsistency};
 
 /// At most this many output lines are quoted.
 pub const OUTPUT_LINES: usize = 12;
+/// A result carries at most this many bytes of the output: its tail, where the plugin
+/// prints its outcome and the group id (Cloud Assistant itself keeps up to 24 KB).
+pub const OUTPUT_LIMIT: usize = 16 * 1024;
 
 pub struct Evidence<'a> {
     pub preflight: &'a [Finding],
@@ -90,6 +93,25 @@ pub fn explain(e: &Evidence<'_>) -> Vec<Finding> {
     out
 }
 
+/// The output as a result shows it: whole when it fits [`OUTPUT_LIMIT`], else a line
+/// saying how much was cut, then the tail (cut at a line start when one is near).
+pub fn bounded_output(output: &str) -> String {
+    if output.len() <= OUTPUT_LIMIT {
+        return output.to_owned();
+    }
+    let mut start = output.len() - OUTPUT_LIMIT;
+    while !output.is_char_boundary(start) {
+        start += 1;
+    }
+    if let Some(nl) = output[start..].find('\n').filter(|n| *n < 200) {
+        start += nl + 1;
+    }
+    format!(
+        "[… the first {start} bytes are not shown]\n{}",
+        &output[start..]
+    )
+}
+
 /// The output's warning and error lines (`[WARN] …`, `[ERROR] …`), last ones kept.
 pub fn notable_lines(output: &str) -> Vec<String> {
     let lines: Vec<String> = output
@@ -142,5 +164,20 @@ mod tests {
             notable_lines(out),
             ["[WARN] Prescript failed, exit code 1: boom", "[ERROR] bad"]
         );
+    }
+
+    #[test]
+    fn a_long_output_keeps_its_tail_and_says_what_was_cut() {
+        let short = "[INFO] ok\nssg-1\n";
+        assert_eq!(bounded_output(short), short);
+        let line = "[INFO] step é done\n"; // a 2-byte char: cuts stay on char boundaries
+        let long = line.repeat(2 * OUTPUT_LIMIT / line.len()) + "ssg-last\n";
+        let shown = bounded_output(&long);
+        assert!(shown.ends_with("[INFO] step é done\nssg-last\n"));
+        let (head, tail) = shown.split_once('\n').unwrap();
+        let cut = long.len() - tail.len();
+        assert_eq!(head, format!("[… the first {cut} bytes are not shown]"));
+        assert!(tail.len() <= OUTPUT_LIMIT && tail.len() > OUTPUT_LIMIT - 200);
+        assert!(tail.starts_with("[INFO]"), "cut at a line start");
     }
 }

@@ -76,6 +76,21 @@ impl JobStore {
         Self::open(&crate::fleet::data_dir()?)
     }
 
+    /// The `appsnap.db` file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The scripts AppSnap recorded pushing to these instances in this profile
+    /// (scripts/records.rs), with their text, for pushing them again before a run.
+    pub fn pushed_scripts(
+        &self,
+        profile: &str,
+        instance_ids: &[String],
+    ) -> Result<Vec<crate::scripts::PushedScript>, AppError> {
+        self.with(|c| crate::scripts::pushed_scripts_in(c, profile, instance_ids))
+    }
+
     fn with<T>(
         &self,
         f: impl FnOnce(&mut Connection) -> rusqlite::Result<T>,
@@ -103,6 +118,7 @@ impl JobStore {
                 started_at: None,
                 error_code: None,
                 output: None,
+                scripts_pushed: None,
                 result: RunResult {
                     instance_id: p.instance_id.clone(),
                     region_id: p.region_id.clone(),
@@ -114,6 +130,8 @@ impl JobStore {
                     disks: Vec::new(),
                     explanation: Vec::new(),
                     status: RunStatus::Queued,
+                    output: None,
+                    group_deleted: false,
                 },
             })
             .collect();
@@ -218,6 +236,21 @@ impl JobStore {
             rows.collect()
         })?;
         docs.iter().map(|d| parse(d)).collect()
+    }
+
+    /// The run whose result names this snapshot group (the newest, should two), if any.
+    pub fn run_with_group(&self, snapshot_group_id: &str) -> Result<Option<RunRecord>, AppError> {
+        let doc: Option<String> = self.with(|c| {
+            c.query_row(
+                "SELECT document FROM job_run
+                 WHERE json_extract(document, '$.result.snapshotGroupId') = ?1
+                 ORDER BY updated_ms DESC LIMIT 1",
+                params![snapshot_group_id],
+                |r| r.get(0),
+            )
+            .optional()
+        })?;
+        doc.map(|d| parse(&d)).transpose()
     }
 
     /// Ids of jobs not finished, oldest first.

@@ -9,12 +9,13 @@
 //! InvokeId) fails the run with the cloud's words. A run with no end past the freeze
 //! timeout + `JobTuning::stuck_allowance` is stopped (`StopInvocation`) and watched for
 //! its end for `stop_wait`, the plugin's thaw; the finding says whether it ended and what
-//! to check. Not done yet: re-pushing or verifying the Linux scripts before each run
-//! (issue 11 Options) — the job sends what the instance holds.
+//! to check. Before a Linux run the scripts AppSnap recorded pushing are pushed again to
+//! `/tmp` and verified (`repush`); the plan says when none are recorded.
 //!
 //! Layout, lowest first (nothing imports upward): `types` (data), `options`, `classify`,
 //! `explain` (pure), `discover` → `plan` (pre-flight), `history` (SQLite), `poll` (the
-//! calls), `stuck` (stop and check), `drive` (one region's loop) → `run` (jobs, retry, resume).
+//! calls), `stuck` (stop and check), `drive` (one region's loop) → `run` (jobs, retry, resume);
+//! `repush` (scripts before a run), `refused` (deleting a group the mandate refused).
 
 mod classify;
 mod discover;
@@ -24,17 +25,21 @@ mod history;
 mod options;
 mod plan;
 mod poll;
+mod refused;
+mod repush;
 mod run;
 mod stuck;
 mod types;
 
 pub use classify::{disk_consistency, group_consistency, judge, APP_TAG, FS_TAG};
 pub use discover::{choose, command_type, discover, plugin_script, DEFAULT_PATTERN};
-pub use explain::{group_id_in, notable_lines};
+pub use explain::{bounded_output, group_id_in, notable_lines, OUTPUT_LIMIT};
 pub use history::{JobStore, StoredJob};
 pub use options::{check_name, map_parameters, parameter_names, validate, wanted};
 pub use plan::{default_name, new_job_id, plan, CONCURRENCY};
-pub use run::{delete_group, resume, resume_all, retry_failed, run};
+pub use refused::{check_group_id, delete_refused_group, refused_group};
+pub use repush::note_scripts;
+pub use run::{resume, resume_all, retry_failed, run};
 pub use types::*;
 
 /// The jobs' step of `appsnap.db`'s migrations.

@@ -8,6 +8,7 @@ use futures::future::try_join_all;
 
 use super::drive::{drive, Ctx};
 use super::history::JobStore;
+use super::repush::repush;
 use super::types::{
     JobEvent, JobPlan, JobReport, JobTuning, Mandate, RunRecord, RunResult, RunStatus,
 };
@@ -27,11 +28,21 @@ pub async fn run(
     tuning: &JobTuning,
     reporter: &Reporter<JobEvent>,
 ) -> Result<JobReport, AppError> {
-    let runs = store.create(job_id, profile, plan)?;
+    let mut runs = store.create(job_id, profile, plan)?;
     reporter.emit(JobEvent::JobStarted {
         job_id: job_id.to_owned(),
         instances: runs.len() as u32,
     });
+    repush(
+        client,
+        store,
+        profile,
+        &plan.options,
+        &mut runs,
+        tuning,
+        reporter,
+    )
+    .await?;
     let freeze = plan
         .options
         .freeze_timeout_secs
@@ -131,6 +142,7 @@ pub async fn retry_failed(
         r.started_at = None;
         r.error_code = None;
         r.output = None;
+        r.scripts_pushed = None;
         r.result = RunResult {
             status: RunStatus::Queued,
             command_id: None,
@@ -140,11 +152,24 @@ pub async fn retry_failed(
             consistency: None,
             disks: Vec::new(),
             explanation: Vec::new(),
+            output: None,
+            group_deleted: false,
             ..r.result.clone()
         };
         store.save_run(r)?;
     }
     store.set_finished(job_id, false)?;
+    // A retry may come after a reboot: /tmp is pushed again as before the first run.
+    repush(
+        client,
+        store,
+        &job.profile,
+        &job.options,
+        &mut runs,
+        tuning,
+        reporter,
+    )
+    .await?;
     let freeze = job
         .options
         .freeze_timeout_secs
@@ -161,18 +186,6 @@ pub async fn retry_failed(
         reporter,
     )
     .await
-}
-
-/// Deletes a group the mandate refused (offered, never automatic).
-pub async fn delete_group(
-    client: &Client,
-    region: &str,
-    snapshot_group_id: &str,
-) -> Result<(), AppError> {
-    client
-        .delete_snapshot_group(region, snapshot_group_id)
-        .await?;
-    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]

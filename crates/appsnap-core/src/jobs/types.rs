@@ -239,6 +239,13 @@ pub struct RunResult {
     pub disks: Vec<DiskResult>,
     pub explanation: Vec<Finding>,
     pub status: RunStatus,
+    /// The invocation's decoded output (plain text): its last 16 KiB at most, after a line
+    /// saying what was cut; `None` until it ended (and in history from before it was kept).
+    #[serde(default)]
+    pub output: Option<String>,
+    /// The group the mandate refused was deleted on request (`delete_refused_group`).
+    #[serde(default)]
+    pub group_deleted: bool,
 }
 
 /// What history keeps of an instance-run: the result plus what resuming needs.
@@ -256,7 +263,12 @@ pub struct RunRecord {
     /// The invocation's `StartTime` on the cloud's clock: groups older are not its own.
     pub started_at: Option<String>,
     pub error_code: Option<String>,
+    /// The whole output, for the explanation; the result carries a bounded copy.
     pub output: Option<String>,
+    /// Linux: the recorded scripts were pushed again before this attempt and verified
+    /// (`Some(false)`: pushed but not verified); `None` when nothing was pushed.
+    #[serde(default)]
+    pub scripts_pushed: Option<bool>,
     pub result: RunResult,
 }
 
@@ -294,6 +306,16 @@ pub enum JobEvent {
         invoke_id: Option<String>,
         consistency: Option<ResultConsistency>,
     },
+    /// Linux, before the invocation: the recorded scripts pushed again to `/tmp`.
+    #[serde(rename_all = "camelCase")]
+    ScriptsPushed {
+        job_id: String,
+        instance_id: String,
+        region_id: String,
+        verified: bool,
+        /// In English: what was pushed, or what fell short.
+        detail: String,
+    },
     #[serde(rename_all = "camelCase")]
     JobFinished { job_id: String, all_met: bool },
 }
@@ -319,6 +341,8 @@ pub struct JobTuning {
     pub command_timeout_secs: u32,
     /// How long a finished run waits for its group to be `accomplished`.
     pub group_wait: Duration,
+    /// Pushing the recorded scripts again before a Linux run.
+    pub scripts: crate::scripts::ScriptsTuning,
 }
 
 impl Default for JobTuning {
@@ -332,6 +356,7 @@ impl Default for JobTuning {
             stop_wait: Duration::from_secs(30),
             command_timeout_secs: 900,
             group_wait: Duration::from_secs(600),
+            scripts: crate::scripts::ScriptsTuning::default(),
         }
     }
 }

@@ -1,6 +1,11 @@
 //! The drift check before a run: each instance's scripts read back through the probe and
 //! compared with what AppSnap recorded pushing there. Missing or changed scripts are
 //! named, with the push as the fix. Instances without a record are not probed.
+//!
+//! In the picker it is the `ScriptsDrift` check of each Linux instance, from the hashes
+//! the last deep check's probe read (`with_drift`), added whenever the inventory is read
+//! from `appsnap.db` ([`FleetStore::load_checked`]). It does not change the prediction:
+//! a run pushes the recorded scripts again before it starts (jobs/repush.rs).
 
 use std::collections::BTreeMap;
 
@@ -12,7 +17,10 @@ use super::records::PushedScript;
 use super::types::{ScriptRole, ScriptsEvent};
 use super::verify::{compare_file, found, read_back, ExpectedFile, Mismatch};
 use crate::error::AppError;
-use crate::fleet::{FileFact, FixAction};
+use crate::fleet::{
+    predict, Assessed, Check, CheckId, CheckStatus, FileFact, FixAction, FleetStore, GuestFacts,
+    Inventory, Reason, ReasonKey, StoredInventory,
+};
 use crate::listed::listed_enum;
 use crate::progress::Reporter;
 use crate::ram::InstanceRef;
@@ -144,6 +152,137 @@ pub fn compare(
             files,
             "the scripts are as AppSnap pushed them".to_owned(),
         )
+    }
+}
+
+/// The `ScriptsDrift` check of a Linux instance from its last probe and the records;
+/// `None` for Windows.
+pub fn drift_check(a: &Assessed, recorded: &[PushedScript]) -> Option<Check> {
+    let i = &a.instance;
+    if i.os_type.eq_ignore_ascii_case("windows") {
+        return None;
+    }
+    let mine: Vec<&PushedScript> = recorded
+        .iter()
+        .filter(|r| r.instance_id == i.instance_id)
+        .collect();
+    let check = |status, key, params: &[(&str, String)], fix| Check {
+        id: CheckId::ScriptsDrift,
+        status,
+        reason: Reason::new(key, params),
+        fix,
+    };
+    if mine.is_empty() {
+        let key = ReasonKey::ScriptsNotRecorded;
+        return Some(check(
+            CheckStatus::Warn,
+            key,
+            &[],
+            Some(FixAction::PushScripts),
+        ));
+    }
+    let facts = match &i.guest {
+        Some(GuestFacts::Probed { files, .. }) => Ok(files.clone()),
+        Some(GuestFacts::Failed { reason }) => {
+            let p = [("error", reason.clone())];
+            let c = check(
+                CheckStatus::Unknown,
+                ReasonKey::ProbeFailed,
+                &p,
+                Some(FixAction::DeepCheck),
+            );
+            return Some(c);
+        }
+        None => {
+            let key = ReasonKey::NeedsDeepCheck;
+            return Some(check(
+                CheckStatus::Unknown,
+                key,
+                &[],
+                Some(FixAction::DeepCheck),
+            ));
+        }
+    };
+    let target = InstanceRef {
+        instance_id: i.instance_id.clone(),
+        region_id: i.region_id.clone(),
+    };
+    let d = compare(&target, &mine, &facts);
+    let paths = |missing: bool| -> Vec<String> {
+        d.files
+            .iter()
+            .filter(|f| {
+                f.mismatches.contains(&Mismatch::Missing) == missing && !f.mismatches.is_empty()
+            })
+            .map(|f| match missing {
+                true => f.path.clone(),
+                false => {
+                    let what: Vec<&str> = f.mismatches.iter().map(|m| m.name()).collect();
+                    format!("{} ({})", f.path, what.join(", "))
+                }
+            })
+            .collect()
+    };
+    Some(match d.state {
+        DriftState::InPlace => check(CheckStatus::Pass, ReasonKey::ScriptsAsPushed, &[], None),
+        DriftState::Missing => check(
+            CheckStatus::Warn,
+            ReasonKey::ScriptsGone,
+            &[("paths", paths(true).join(" and "))],
+            d.fix,
+        ),
+        DriftState::Changed => check(
+            CheckStatus::Warn,
+            ReasonKey::ScriptsChanged,
+            &[("changes", paths(false).join("; "))],
+            d.fix,
+        ),
+        DriftState::NotRecorded | DriftState::Unknown => check(
+            CheckStatus::Unknown,
+            ReasonKey::NeedsDeepCheck,
+            &[],
+            Some(FixAction::DeepCheck),
+        ),
+    })
+}
+
+/// Replaces every Linux instance's `ScriptsDrift` check from the records (the prediction
+/// is computed again, unchanged by it).
+pub fn with_drift(inventory: &mut Inventory, recorded: &[PushedScript]) {
+    for a in inventory.instances.iter_mut() {
+        a.checks.retain(|c| c.id != CheckId::ScriptsDrift);
+        if let Some(c) = drift_check(a, recorded) {
+            let at = a
+                .checks
+                .iter()
+                .position(|c| c.id == CheckId::FreezeScripts)
+                .map_or(a.checks.len(), |p| p + 1);
+            a.checks.insert(at, c);
+        }
+        a.prediction = predict(&a.checks);
+    }
+}
+
+impl FleetStore {
+    /// The profile's stored inventory with the drift checks from its records: what the
+    /// picker and the snapshot dialog read.
+    pub fn load_checked(
+        &mut self,
+        profile: &str,
+        now_ms: i64,
+    ) -> Result<Option<StoredInventory>, AppError> {
+        let Some(mut stored) = self.load(profile, now_ms)? else {
+            return Ok(None);
+        };
+        self.add_drift(profile, &mut stored.inventory)?;
+        Ok(Some(stored))
+    }
+
+    /// Adds the drift checks to an inventory of this profile (e.g. one just saved).
+    pub fn add_drift(&mut self, profile: &str, inventory: &mut Inventory) -> Result<(), AppError> {
+        let recorded = self.pushed_scripts(profile, &[])?;
+        with_drift(inventory, &recorded);
+        Ok(())
     }
 }
 

@@ -24,13 +24,16 @@ mod validate;
 mod verify;
 
 pub use catalogue::DEFAULT_FREEZE_TIMEOUT_SECONDS;
-pub use drift::{compare as compare_drift, drift, DriftFile, DriftResult, DriftState};
+pub use drift::{
+    compare as compare_drift, drift, drift_check, with_drift, DriftFile, DriftResult, DriftState,
+};
 pub use guest_run::ScriptsTuning;
 pub use params::check_value;
 pub use push::{
     prepare, push, InstancePush, PreparedScripts, PushReport, PushedFile, SEND_FILE_BATCH,
 };
-pub use records::PushedScript;
+pub(crate) use records::pushed_scripts_in;
+pub use records::{PushedScript, RECORDS_MIGRATION};
 pub use render::{check_params, render, templates};
 pub use test_run::{
     parse_script_test, script_test, test_run, ScriptRun, TestRun, TestVerdict,

@@ -170,6 +170,7 @@ pub async fn push(
             };
             files.push(PushedFile {
                 role,
+                content: text.to_owned(),
                 path: expected.path,
                 sha256: expected.sha256,
                 size: expected.size,
@@ -406,4 +407,8 @@ pub struct PushedFile {
     pub found: Option<crate::fleet::FileStat>,
     /// Empty when it matched (or when there was no read-back; see `verified`).
     pub mismatches: Vec<Mismatch>,
+    /// The text sent, for the record (scripts/records.rs); never serialised.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub content: String,
 }

@@ -1,6 +1,9 @@
 //! What was pushed where: one row per (profile, instance, path) in `appsnap.db`'s
-//! `scripts_pushed` table (migration 3 in fleet/store.rs), replaced by every push. Only
-//! the hash and the file facts are kept, never the script's text.
+//! `scripts_pushed` table (migration 3 in fleet/store.rs), replaced by every push: the
+//! hash, the file facts and (migration 7) the text as sent, so a snapshot run can push
+//! it again to `/tmp`, which a reboot may empty. Scripts hold no secrets by design (the
+//! templates read credentials from option files on the guest); the text never leaves
+//! this table (not in IPC, exports or logs). Rows from before migration 7 have no text.
 
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
@@ -10,6 +13,9 @@ use super::push::PushReport;
 use super::types::ScriptRole;
 use crate::error::AppError;
 use crate::fleet::FleetStore;
+
+/// Step 7 of `appsnap.db`: the text of each pushed script (NULL for older rows).
+pub const RECORDS_MIGRATION: &str = "ALTER TABLE scripts_pushed ADD COLUMN content TEXT;";
 
 impl FleetStore {
     /// Records every file of `report` that SendFile wrote (verified or not, as the
@@ -28,14 +34,15 @@ impl FleetStore {
                 tx.execute(
                     "INSERT INTO scripts_pushed (profile, instance_id, region_id, path, role,
                        sha256, size, mode, owner, file_group, source, invoke_id, verified,
-                       pushed_at_ms)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                       pushed_at_ms, content)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
                      ON CONFLICT(profile, instance_id, path) DO UPDATE SET
                        region_id = excluded.region_id, role = excluded.role,
                        sha256 = excluded.sha256, size = excluded.size, mode = excluded.mode,
                        owner = excluded.owner, file_group = excluded.file_group,
                        source = excluded.source, invoke_id = excluded.invoke_id,
-                       verified = excluded.verified, pushed_at_ms = excluded.pushed_at_ms",
+                       verified = excluded.verified, pushed_at_ms = excluded.pushed_at_ms,
+                       content = excluded.content",
                     params![
                         profile,
                         i.instance_id,
@@ -51,6 +58,7 @@ impl FleetStore {
                         f.invoke_id,
                         i.verified,
                         pushed_at_ms,
+                        f.content,
                     ],
                 )
                 .map_err(db)?;
@@ -77,48 +85,53 @@ impl FleetStore {
         instance_ids: &[String],
     ) -> Result<Vec<PushedScript>, AppError> {
         let path = self.path().to_path_buf();
-        let db = |e: rusqlite::Error| crate::fleet::store_error(&path, &e);
-        let conn = self.connection();
-        let mut stmt = conn
-            .prepare(
-                "SELECT instance_id, region_id, path, role, sha256, size, mode, owner,
-                        file_group, source, invoke_id, verified, pushed_at_ms
-                   FROM scripts_pushed WHERE profile = ?1 ORDER BY instance_id, path",
-            )
-            .map_err(db)?;
-        let rows = stmt
-            .query_map(params![profile], |r| {
-                let role: String = r.get(3)?;
-                Ok(PushedScript {
-                    instance_id: r.get(0)?,
-                    region_id: r.get(1)?,
-                    path: r.get(2)?,
-                    role: ScriptRole::ALL
-                        .iter()
-                        .copied()
-                        .find(|x| x.name() == role)
-                        .unwrap_or(ScriptRole::Freeze),
-                    sha256: r.get(4)?,
-                    size: r.get::<_, i64>(5)? as u64,
-                    mode: r.get(6)?,
-                    owner: r.get(7)?,
-                    group: r.get(8)?,
-                    source: r.get(9)?,
-                    invoke_id: r.get(10)?,
-                    verified: r.get(11)?,
-                    pushed_at_ms: r.get(12)?,
-                })
-            })
-            .map_err(db)?;
-        let mut out = Vec::new();
-        for row in rows {
-            let row = row.map_err(db)?;
-            if instance_ids.is_empty() || instance_ids.contains(&row.instance_id) {
-                out.push(row);
-            }
-        }
-        Ok(out)
+        pushed_scripts_in(self.connection(), profile, instance_ids)
+            .map_err(|e| crate::fleet::store_error(&path, &e))
     }
+}
+
+/// [`FleetStore::pushed_scripts`] on any connection to `appsnap.db` (the jobs' store).
+pub(crate) fn pushed_scripts_in(
+    conn: &rusqlite::Connection,
+    profile: &str,
+    instance_ids: &[String],
+) -> Result<Vec<PushedScript>, rusqlite::Error> {
+    let mut stmt = conn.prepare(
+        "SELECT instance_id, region_id, path, role, sha256, size, mode, owner,
+                file_group, source, invoke_id, verified, pushed_at_ms, content
+           FROM scripts_pushed WHERE profile = ?1 ORDER BY instance_id, path",
+    )?;
+    let rows = stmt.query_map(params![profile], |r| {
+        let role: String = r.get(3)?;
+        Ok(PushedScript {
+            instance_id: r.get(0)?,
+            region_id: r.get(1)?,
+            path: r.get(2)?,
+            role: ScriptRole::ALL
+                .iter()
+                .copied()
+                .find(|x| x.name() == role)
+                .unwrap_or(ScriptRole::Freeze),
+            sha256: r.get(4)?,
+            size: r.get::<_, i64>(5)? as u64,
+            mode: r.get(6)?,
+            owner: r.get(7)?,
+            group: r.get(8)?,
+            source: r.get(9)?,
+            invoke_id: r.get(10)?,
+            verified: r.get(11)?,
+            pushed_at_ms: r.get(12)?,
+            content: r.get(13)?,
+        })
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let row = row?;
+        if instance_ids.is_empty() || instance_ids.contains(&row.instance_id) {
+            out.push(row);
+        }
+    }
+    Ok(out)
 }
 
 /// One script file AppSnap pushed to one instance, as recorded.
@@ -145,4 +158,9 @@ pub struct PushedScript {
     pub verified: bool,
     #[ts(type = "number")]
     pub pushed_at_ms: i64,
+    /// The text as sent, to push it again before a run; never serialised (not in IPC,
+    /// exports or logs). `None` for records from before it was kept.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub content: Option<String>,
 }

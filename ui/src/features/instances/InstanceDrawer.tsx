@@ -10,6 +10,7 @@ import type { CheckStatus } from "../../bindings/CheckStatus";
 import type { FixAction } from "../../bindings/FixAction";
 import type { FixEvent } from "../../bindings/FixEvent";
 import type { InstanceResolution } from "../../bindings/InstanceResolution";
+import { buildRoute } from "../../app/routes";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { useTask } from "../../backend/useTask";
 import { CONSISTENCY_COLOR } from "./fleetView";
@@ -106,14 +107,18 @@ export function InstanceDrawer({ row, onClose, onFixed }: Props) {
                 data-status={c.status}
                 data-reason={c.reason.key}
                 extra={
-                  c.fix ? (
+                  c.fix === "PushScripts" ? (
+                    // The scripts are pushed from the Scripts screen, with this instance selected.
+                    <Button size="small" data-testid={`fix-${c.id}`} data-action={c.fix} href={buildRoute({ screen: "scripts", instanceId: id })} disabled={running}>
+                      {t(`fleet.fix.${c.fix}`)}
+                    </Button>
+                  ) : c.fix ? (
                     <Button
                       size="small"
                       data-testid={`fix-${c.id}`}
                       data-action={c.fix}
                       loading={running}
-                      // The scripts are pushed from the Scripts screen (a later slice).
-                      disabled={running || c.fix === "PushScripts"}
+                      disabled={running}
                       onClick={() => c.fix && start(c.fix)}
                     >
                       {t(`fleet.fix.${c.fix}`)}

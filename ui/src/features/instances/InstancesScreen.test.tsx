@@ -192,6 +192,24 @@ describe("InstancesScreen (the picker)", () => {
     expect(within(drawer).getByTestId("drawer-prediction").getAttribute("data-consistency")).toBe("none");
   });
 
+  it("names drifted scripts and links their fix to the Scripts screen with the instance selected", async () => {
+    const fleet = defaultFleet();
+    const a = fleet.stored!.inventory.instances.find((x) => x.instance.instanceId === "i-hz0mysql")!;
+    a.checks.push({ id: "ScriptsDrift", status: "warn", reason: { key: "ScriptsGone", params: { paths: "/tmp/prescript.sh" }, text: "gone" }, fix: "PushScripts" });
+    await opened(createMemoryBackend({ fleet }));
+    fireEvent.click(screen.getByTestId("fleet-open-i-hz0mysql"));
+    const drawer = await screen.findByTestId("instance-drawer");
+    expect(within(drawer).getByTestId("check-ScriptsDrift").getAttribute("data-status")).toBe("warn");
+    expect(within(drawer).getByTestId("check-ScriptsDrift").textContent).toContain("Scripts as pushed");
+    expect(within(drawer).getByTestId("check-reason-ScriptsDrift").textContent).toBe(
+      "/tmp/prescript.sh no longer on the instance (a reboot may have emptied /tmp); a run pushes the recorded scripts again first",
+    );
+    const link = within(drawer).getByTestId("fix-ScriptsDrift");
+    expect(link.tagName).toBe("A");
+    expect(link.getAttribute("href")).toBe("#/scripts/i-hz0mysql");
+    expect(link.textContent).toBe("Push the scripts");
+  });
+
   it("keeps the selection per profile when the screen is left and opened again", async () => {
     const backend = createMemoryBackend();
     const client = show(backend);

@@ -105,6 +105,90 @@ describe("ResultsScreen", { timeout: 20_000 }, () => {
     expect(backend.calls.filter((c) => c.command === "job_report").length).toBeGreaterThan(0);
   });
 
+  it("folds the decoded output in a monospace block with a copy button", async () => {
+    const backend = createMemoryBackend();
+    backend.world.jobs.outcomes["i-bj0api"] = { output: "[INFO] Start\n[WARN] Prescript failed, exit code 1: boom\nssg-out1\n" };
+    const jobId = await run(backend, ["i-bj0api"]);
+    show(backend, jobId);
+    await finished();
+    const block = screen.getByTestId("run-output-i-bj0api");
+    expect(block.getAttribute("data-lines")).toBe("3");
+    expect(block.textContent).toContain("Output (3 lines)");
+    // Folded until opened.
+    expect(screen.queryByTestId("run-output-text-i-bj0api")).toBeNull();
+    expect(within(screen.getByTestId("run-output-copy-i-bj0api")).getByRole("button")).toBeTruthy();
+    fireEvent.click(within(block).getByText("Output (3 lines)"));
+    const text = await screen.findByTestId("run-output-text-i-bj0api");
+    expect(text.tagName).toBe("PRE");
+    expect(text.textContent).toBe("[INFO] Start\n[WARN] Prescript failed, exit code 1: boom\nssg-out1\n");
+  });
+
+  it("offers the console's addresses as text, marked unverified", async () => {
+    const backend = createMemoryBackend();
+    const jobId = await run(backend, ["i-hz0sqlsrv"]);
+    show(backend, jobId);
+    await finished();
+    const links = screen.getByTestId("run-console-i-hz0sqlsrv");
+    expect(within(links).getByTestId("run-console-unverified").textContent).toBe("unverified addresses");
+    const group = screen.getByTestId("run-group-i-hz0sqlsrv").getAttribute("data-value")!;
+    const invoke = screen.getByTestId("run-invoke-i-hz0sqlsrv").getAttribute("data-value")!;
+    const url = (kind: string) => within(links).getByTestId(`run-console-${kind}`);
+    expect(url("instance").getAttribute("data-url")).toBe("https://ecs.console.aliyun.com/#/server/i-hz0sqlsrv/detail?regionId=cn-hangzhou");
+    expect(url("invocation").getAttribute("data-url")).toBe("https://ecs.console.aliyun.com/cloud-assistant/region/cn-hangzhou");
+    expect(url("invocation").textContent).toContain(`look for ${invoke} there`);
+    expect(url("snapshotGroup").getAttribute("data-url")).toBe("https://ecs.console.aliyun.com/#/snapshot/region/cn-hangzhou");
+    expect(url("snapshotGroup").textContent).toContain(`look for ${group} there`);
+    await i18n.changeLanguage("zh-CN");
+    await waitFor(() => expect(within(links).getByTestId("run-console-unverified").textContent).toBe("地址未经验证"));
+    expect(url("instance").textContent).toContain("实例");
+  });
+
+  it("offers to delete a group the mandate refused, after a confirmation", async () => {
+    const backend = createMemoryBackend();
+    const jobId = await run(backend, ["i-hz0sqlsrv"], { includeWriters: false, mandate: "require" });
+    show(backend, jobId);
+    await finished();
+    const c = card("i-hz0sqlsrv");
+    expect(c.getAttribute("data-status")).toBe("failed");
+    expect(c.getAttribute("data-consistency")).toBe("failed");
+    const group = screen.getByTestId("run-group-i-hz0sqlsrv").getAttribute("data-value")!;
+    fireEvent.click(screen.getByTestId("run-delete-group-button-i-hz0sqlsrv"));
+    // Nothing is sent before the confirmation, which names the group and its snapshots.
+    expect(backend.calls.filter((x) => x.command === "snapshot_delete_group")).toHaveLength(0);
+    expect(await screen.findByText(`Delete instance snapshot ${group}?`)).toBeTruthy();
+    expect(screen.getByText("Its 2 disk snapshots are deleted with it. This cannot be undone.")).toBeTruthy();
+    fireEvent.click(screen.getByTestId("run-delete-group-ok"));
+    await waitFor(() => expect(screen.queryByTestId("run-delete-group-i-hz0sqlsrv")).toBeNull());
+    expect(backend.calls.filter((x) => x.command === "snapshot_delete_group").map((x) => x.args)).toEqual([{ snapshotGroupId: group }]);
+    expect(backend.world.jobs.deletedGroups).toEqual([group]);
+    const findings = within(screen.getByTestId("run-explanation-i-hz0sqlsrv")).getAllByTestId("run-finding");
+    expect(findings.at(-1)!.textContent).toContain(`snapshot group ${group} was deleted on request`);
+  });
+
+  it("offers no deletion when the group met the mandate", async () => {
+    const backend = createMemoryBackend();
+    const jobId = await run(backend, ["i-hz0sqlsrv"], { includeWriters: false });
+    show(backend, jobId);
+    await finished();
+    expect(card("i-hz0sqlsrv").getAttribute("data-status")).toBe("succeeded");
+    expect(screen.queryByTestId("run-delete-group-i-hz0sqlsrv")).toBeNull();
+    const group = screen.getByTestId("run-group-i-hz0sqlsrv").getAttribute("data-value")!;
+    await expect(backend.snapshotDeleteGroup({ snapshotGroupId: group })).rejects.toMatchObject({ code: "Conflict" });
+  });
+
+  it("shows the scripts pushed again as a stage of a Linux run's timeline", async () => {
+    const backend = createMemoryBackend();
+    backend.world.jobs.scriptsPushed["i-bj0api"] = true;
+    const jobId = await run(backend, ["i-bj0api", "i-hz0sqlsrv"]);
+    show(backend, jobId);
+    await finished();
+    expect(screen.getByTestId("run-stage-i-bj0api-scriptsPushed").getAttribute("data-reached")).toBe("true");
+    expect(screen.getByTestId("run-stage-i-bj0api-scriptsPushed").textContent).toBe("Scripts pushed");
+    // Windows (no scripts): no such stage at all.
+    expect(screen.queryByTestId("run-stage-i-hz0sqlsrv-scriptsPushed")).toBeNull();
+    expect(screen.getByTestId("run-stage-i-hz0sqlsrv-tagged").getAttribute("data-reached")).toBe("true");
+  });
+
   it("says when a job is not in history", async () => {
     const backend = createMemoryBackend();
     show(backend, "job-0123456789ab");

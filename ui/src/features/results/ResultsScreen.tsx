@@ -77,7 +77,7 @@ export function JobResults({ jobId }: { jobId: string }) {
       {report.error && !(report.error.code === "NotFound" && running) ? <ErrorAlert error={report.error} context={t("results.loadFailed")} /> : null}
       <Space direction="vertical" style={{ width: "100%" }}>
         {results.map((r) => (
-          <RunCard key={r.instanceId} run={r} events={live?.events ?? []} />
+          <RunCard key={r.instanceId} jobId={jobId} run={r} events={live?.events ?? []} />
         ))}
       </Space>
     </div>

@@ -1,12 +1,16 @@
 // One instance-run of a job: status and consistency, the Cloud Assistant IDs and exit
 // code, the snapshot group and every disk snapshot with its badge and tags, the
-// explanation (each finding with its source), the output lines, and the timeline.
-import { Card, Collapse, Descriptions, Space, Steps, Table, Tag, Typography } from "antd";
+// explanation (each finding with its source), the decoded output, the console's
+// addresses, and the timeline.
+import { Card, Descriptions, Space, Steps, Table, Tag, Typography } from "antd";
 import { useTranslation } from "react-i18next";
 import type { RunResult } from "../../bindings/RunResult";
+import { ConsoleLinks } from "./ConsoleLinks";
 import { ConsistencyTag } from "./CreateSnapshotDialog";
+import { DeleteGroupButton } from "./DeleteGroupButton";
 import type { TimedEvent } from "./liveJobs";
-import { formatDuration, STAGES, timeline } from "./timeline";
+import { RunOutput } from "./RunOutput";
+import { formatDuration, shownStages, timeline } from "./timeline";
 
 const STATUS_COLOR: Record<string, string> = { succeeded: "green", failed: "red", stuck: "red", cancelled: "default" };
 
@@ -24,12 +28,12 @@ function Copy({ value, testId }: { value: string | null; testId: string }) {
   );
 }
 
-export function RunCard({ run, events }: { run: RunResult; events: readonly TimedEvent[] }) {
+export function RunCard({ jobId, run, events }: { jobId: string; run: RunResult; events: readonly TimedEvent[] }) {
   const { t } = useTranslation();
   const id = run.instanceId;
   const stages = timeline(events, id);
-  const reached = stages.length ? STAGES.indexOf(stages.at(-1)!.stage) : -1;
-  const output = run.explanation.filter((f) => f.source === "output" || f.source === "pluginLog");
+  const shown = shownStages(stages);
+  const reached = stages.length ? shown.indexOf(stages.at(-1)!.stage) : -1;
   return (
     <Card
       size="small"
@@ -53,7 +57,7 @@ export function RunCard({ run, events }: { run: RunResult; events: readonly Time
           size="small"
           current={reached}
           data-testid={`run-timeline-${id}`}
-          items={STAGES.map((s, n) => {
+          items={shown.map((s, n) => {
             const st = stages.find((x) => x.stage === s);
             return {
               title: <span data-testid={`run-stage-${id}-${s}`} data-reached={n <= reached}>{t(`results.stage.${s}`)}</span>,
@@ -108,13 +112,9 @@ export function RunCard({ run, events }: { run: RunResult; events: readonly Time
           </ul>
         </div>
       ) : null}
-      {output.length ? (
-        <Collapse
-          size="small"
-          data-testid={`run-output-${id}`}
-          items={[{ key: "out", label: t("results.output"), children: <pre className="run-output">{output.map((f) => f.finding).join("\n")}</pre> }]}
-        />
-      ) : null}
+      <DeleteGroupButton jobId={jobId} run={run} />
+      <RunOutput instanceId={id} output={run.output} />
+      <ConsoleLinks run={run} />
     </Card>
   );
 }

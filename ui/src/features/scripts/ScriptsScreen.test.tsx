@@ -7,7 +7,7 @@ import { BackendProvider } from "../../backend/BackendContext";
 import { createMemoryBackend, type MemoryBackend } from "../../backend/memoryBackend";
 import { ScriptsScreen } from "./ScriptsScreen";
 
-async function show(backend: MemoryBackend, selected: string[] = []) {
+async function show(backend: MemoryBackend, selected: string[] = [], instanceId?: string) {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   // The picker's inventory, stored, and its selection.
   const refreshed = await backend.fleetRefresh({ taskId: "setup", regions: [] }, () => {});
@@ -15,11 +15,11 @@ async function show(backend: MemoryBackend, selected: string[] = []) {
   render(
     <QueryClientProvider client={client}>
       <BackendProvider backend={backend}>
-        <ScriptsScreen />
+        <ScriptsScreen instanceId={instanceId} />
       </BackendProvider>
     </QueryClientProvider>,
   );
-  return refreshed;
+  return Object.assign(refreshed, { client });
 }
 
 const file = (bytes: number[] | string) => new File([typeof bytes === "string" ? bytes : new Uint8Array(bytes)], "script.sh");
@@ -29,6 +29,13 @@ beforeEach(async () => {
 });
 
 describe("ScriptsScreen", { timeout: 30_000 }, () => {
+  it("selects the instance the picker's drawer linked to (#/scripts/ID)", async () => {
+    const backend = createMemoryBackend();
+    const { client } = await show(backend, ["i-bj0api", "i-hz0mysql"], "i-hz0mysql");
+    await waitFor(() => expect(screen.getByTestId("scripts-targets").getAttribute("data-count")).toBe("1"));
+    expect(client.getQueryData(queryKeys.fleetSelection("Sandbox"))).toEqual(["i-hz0mysql"]);
+  });
+
   it("lists the library with what each template holds and shows the rendered pair", async () => {
     const backend = createMemoryBackend();
     await show(backend);

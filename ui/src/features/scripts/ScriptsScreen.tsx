@@ -21,7 +21,8 @@ import { TemplateLibrary } from "./TemplateLibrary";
 import { TestPanel } from "./TestPanel";
 import "./scripts.css";
 
-export function ScriptsScreen() {
+/** `instanceId` (from `#/scripts/ID`, the picker's drawer) becomes the selection on arrival. */
+export function ScriptsScreen({ instanceId }: { instanceId?: string } = {}) {
   const { t } = useTranslation();
   const backend = useBackend();
   const profile = useAppStatus().data?.profile;
@@ -33,6 +34,9 @@ export function ScriptsScreen() {
     retry: false,
   }).data;
   const [selected, setSelected] = useInstanceSelection(profile);
+  useEffect(() => {
+    if (profile !== undefined && instanceId) setSelected([instanceId]);
+  }, [profile, instanceId, setSelected]);
   const [mode, setMode] = useState<"template" | "custom">("template");
   const [pairs, setPairs] = useState<{ template?: ScriptPair; custom?: ScriptPair }>({});
   const [timeout, setFreezeTimeout] = useState(DEFAULT_TIMEOUT_SECONDS);
