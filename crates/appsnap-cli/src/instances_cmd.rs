@@ -110,8 +110,8 @@ async fn checked(opts: &GlobalOptions, args: &InstancesArgs) -> ExitCode {
     }
 }
 
-/// Keeps the inventory for the desktop's picker and adds the drift checks from the
-/// pushed scripts' records; a store that cannot be used is only a warning here (the
+/// Keeps the inventory for the desktop's picker, with the last test runs' verdicts, and
+/// adds the drift checks from the pushed scripts' records; a store that cannot be used is only a warning here (the
 /// listing itself is complete).
 fn remember(profile: &Option<String>, inv: &mut Inventory) {
     let name = profile.as_deref().unwrap_or("default");
@@ -123,6 +123,7 @@ fn remember(profile: &Option<String>, inv: &mut Inventory) {
                 aside.display()
             );
         }
+        s.keep_script_tests(name, inv)?;
         s.save(name, inv, now_ms())?;
         s.add_drift(name, inv)
     });

@@ -269,6 +269,39 @@ async fn test_reports_the_failing_prescript_of_freeze_fails_centos79() {
     let sb = sandbox().await;
     let home = tempfile::tempdir().unwrap();
     let id = instance_id(&sb, "ap-southeast-1", "freeze-fails-centos79").await;
+    let check = [
+        "--output",
+        "json",
+        "instances",
+        "--region",
+        "ap-southeast-1",
+        "--check",
+        "--probe",
+    ];
+    let scripts_check = |run: &Run| {
+        json_of(run)
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["instanceId"] == id.as_str())
+            .and_then(|r| {
+                r["checks"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|c| c["id"] == "FreezeScripts")
+                    .cloned()
+            })
+            .expect("a FreezeScripts check")
+    };
+    // Before the test run the probe sees the scripts in place, root 0700, LF.
+    let before = appsnap(&sb, home.path(), &check).await;
+    assert_eq!(
+        scripts_check(&before)["reason"]["key"],
+        "ScriptsOk",
+        "{}",
+        before.stderr
+    );
     let run = appsnap(
         &sb,
         home.path(),
@@ -295,6 +328,15 @@ async fn test_reports_the_failing_prescript_of_freeze_fails_centos79() {
             "withinTimeout": true
         }])
     );
+    // The verdict is kept: the next check names it (a snapshot would be file-system only).
+    let after = appsnap(&sb, home.path(), &check).await;
+    let c = scripts_check(&after);
+    assert_eq!(
+        (c["status"].clone(), c["reason"]["key"].clone()),
+        (json!("fail"), json!("ScriptTestFreezeFailed"))
+    );
+    assert_eq!(c["reason"]["params"]["exit"], "1");
+    assert_eq!(c["fix"], "PushScripts");
 }
 
 fn walk(dir: &Path) -> Vec<std::path::PathBuf> {

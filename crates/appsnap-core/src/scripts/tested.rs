@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use super::test_run::{TestRun, TestVerdict};
 use crate::error::AppError;
-use crate::fleet::{FleetStore, ScriptTestFact};
+use crate::fleet::{assess, FleetStore, Inventory, ScriptTestFact};
 
 impl FleetStore {
     /// Records `runs` (those that ran) on the profile's stored inventory.
@@ -29,6 +29,35 @@ impl FleetStore {
             }
             None => false,
         })
+    }
+}
+
+impl FleetStore {
+    /// Gives a fresh cloud read the test verdicts the stored inventory holds (a read never
+    /// looks inside the guest; the verdict stands until the next push), checks made again.
+    pub fn keep_script_tests(&self, profile: &str, fresh: &mut Inventory) -> Result<(), AppError> {
+        let Some(stored) = self.load(profile, 0)? else {
+            return Ok(());
+        };
+        let facts: HashMap<String, ScriptTestFact> = stored
+            .inventory
+            .instances
+            .into_iter()
+            .filter_map(|a| Some((a.instance.instance_id, a.instance.script_test?)))
+            .collect();
+        let limit = fresh.group_disk_limit;
+        fresh.instances = std::mem::take(&mut fresh.instances)
+            .into_iter()
+            .map(|a| match facts.get(&a.instance.instance_id) {
+                Some(f) if a.instance.script_test.is_none() => {
+                    let mut i = a.instance;
+                    i.script_test = Some(f.clone());
+                    assess(i, limit)
+                }
+                _ => a,
+            })
+            .collect();
+        Ok(())
     }
 }
 
