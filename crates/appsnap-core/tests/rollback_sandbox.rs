@@ -275,3 +275,47 @@ async fn a_group_of_another_instance_is_refused() {
     assert_eq!(e.code, ErrorCode::InvalidInput);
     assert!(!sb.calls().await.contains_key("ResetDisks"));
 }
+
+#[tokio::test]
+async fn a_group_not_accomplished_or_with_a_released_disk_is_refused_and_nothing_is_reset() {
+    let sb = Sandbox::start().await;
+    let client = sb.client("admin");
+    let web = sb.instance(WEB);
+    // Right after CreateSnapshotGroup, before the clock moves, the group is progressing.
+    let gid = group(&sb, WEB).await;
+    let e = plan(&client, &web.region_id, &web.instance_id, &gid)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::Conflict, "{}", e.message);
+    assert_eq!(
+        e.message,
+        format!(
+            "snapshot group {gid} is progressing, not accomplished; only a complete group \
+             can be restored"
+        )
+    );
+    step(&sb, 30).await;
+    let ok = plan(&client, &web.region_id, &web.instance_id, &gid)
+        .await
+        .expect("accomplished now");
+    let data = ok.disks.last().expect("a disk").disk_id.clone();
+    sb.control(
+        Method::POST,
+        &format!("instances/{}/release-disk", web.instance_id),
+        json!({ "disk_id": data }),
+    )
+    .await;
+    let e = plan(&client, &web.region_id, &web.instance_id, &gid)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::Conflict);
+    assert_eq!(
+        e.message,
+        format!(
+            "disk {data} of snapshot group {gid} no longer exists on instance {} (released \
+             or detached); nothing was reset",
+            web.instance_id
+        )
+    );
+    assert!(!sb.calls().await.contains_key("ResetDisks"));
+}

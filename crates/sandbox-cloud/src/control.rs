@@ -73,6 +73,7 @@ pub fn routes() -> Router<Shared> {
             post(remove_guest_file),
         )
         .route("/_sandbox/instances/{id}/stall", post(stall))
+        .route("/_sandbox/instances/{id}/release-disk", post(release_disk))
         .route(
             "/_sandbox/flow-control",
             get(flow_control).put(set_flow_control),
@@ -407,6 +408,38 @@ async fn stall(State(s): State<Shared>, Path(id): Path<String>, body: Bytes) -> 
     with_instance(&s, &id, |inst| {
         inst.guest.behaviour.stall = b.stalled;
         Json(json!({ "ok": true, "stalled": b.stalled }))
+    })
+}
+
+/// Releases one of the instance's disks, as if deleted in the console: gone from
+/// DescribeDisks, its snapshots kept (rollback tests refuse a group whose disk is gone).
+async fn release_disk(State(s): State<Shared>, Path(id): Path<String>, body: Bytes) -> Reply {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Body {
+        disk_id: String,
+    }
+    let b: Body = serde_json::from_slice(&body)
+        .map_err(|e| bad(StatusCode::BAD_REQUEST, format!("invalid JSON body: {e}")))?;
+    with(&s, |st| {
+        let (a, r) = st
+            .world
+            .find_instance(&id)
+            .ok_or_else(|| bad(StatusCode::NOT_FOUND, format!("no instance {id}")))?;
+        let reg = st
+            .world
+            .region_mut(&a, &r)
+            .map_err(|_| bad(StatusCode::NOT_FOUND, format!("no instance {id}")))?;
+        match reg.disks.get(&b.disk_id) {
+            Some(d) if d.instance_id.as_deref() == Some(id.as_str()) => {
+                reg.disks.remove(&b.disk_id);
+                Ok(Json(json!({ "ok": true, "released": b.disk_id })))
+            }
+            _ => Err(bad(
+                StatusCode::NOT_FOUND,
+                format!("instance {id} has no disk {}", b.disk_id),
+            )),
+        }
     })
 }
 
