@@ -71,7 +71,8 @@ describe("the instance picker", () => {
   let endpoint;
   let ids; // demo name → instance id
   before(async () => {
-    browser = await openApp();
+    // Other suites (history, snapshot) leave an inventory stored: start as a first launch.
+    browser = await openApp({ firstLaunch: true });
     const status = await byTestId(browser, "sandbox-status");
     await status.waitUntil(async () => (await status.getAttribute("data-state")) === "running", {
       timeout: 20000,

@@ -7,10 +7,17 @@ import { join } from "node:path";
  * Starts the app. Each suite starts from the default settings (settings.json outlives a
  * session, and the app takes its language and theme from it), so one suite's language or
  * theme never leaks into the next; `{ keepSettings: true }` restarts with them.
+ * `{ firstLaunch: true }` also removes appsnap.db (the stored inventory and history earlier
+ * suites left), for a suite that checks what the app does on its very first start.
  */
-export async function openApp({ keepSettings = false } = {}) {
+export async function openApp({ keepSettings = false, firstLaunch = false } = {}) {
   if (!keepSettings && process.env.XDG_CONFIG_HOME) {
     rmSync(join(process.env.XDG_CONFIG_HOME, "appsnap-dev", "settings.json"), { force: true });
+  }
+  if (firstLaunch && process.env.XDG_DATA_HOME) {
+    for (const suffix of ["", "-wal", "-shm"]) {
+      rmSync(join(process.env.XDG_DATA_HOME, "appsnap-dev", `appsnap.db${suffix}`), { force: true });
+    }
   }
   const browser = await remote({
     hostname: "127.0.0.1",
