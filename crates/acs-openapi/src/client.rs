@@ -18,7 +18,7 @@ use crate::endpoint::{host_header, EndpointResolver, Network, Product};
 use crate::error::AcsError;
 use crate::limiter::{EndpointLimiter, LimitSettings};
 use crate::params::Params;
-use crate::reply::{parse_reply, reply_request_id};
+use crate::reply::{check_reply, reply_object, reply_typed, request_id_in};
 use crate::retry::{is_retry_safe, is_transient, RetryPolicy};
 use crate::signing::{
     self, acs3, redact, rpc_v1, sign_acs3, sign_rpc_v1, Acs3Headers, Acs3Request, RpcV1Common,
@@ -234,25 +234,29 @@ impl Client {
         Ok(self.inner.credentials.provide().await?)
     }
 
-    /// Call and decode the reply into `T`.
+    /// Call and decode the reply into `T`, straight from the reply's bytes.
     pub async fn call<T: DeserializeOwned>(&self, request: &Request) -> Result<T, AcsError> {
-        let value = self.call_json(request).await?;
-        let request_id = reply_request_id(&value);
-        let decoded = if self.inner.strict_decoding {
-            crate::strict::from_value(&value).map_err(|e| format!("(strict decoding) {e}"))
-        } else {
-            serde_json::from_value(value).map_err(|e| e.to_string())
-        };
-        decoded.map_err(|e| AcsError::Unparseable {
-            action: request.action.to_string(),
-            http_status: 200,
-            request_id,
-            message: format!("reply does not match the expected shape: {e}"),
-        })
+        let body = self.call_bytes(request).await?;
+        if self.inner.strict_decoding {
+            let value = reply_object(request.action, &body)?;
+            return crate::strict::from_value(&value).map_err(|e| AcsError::Unparseable {
+                action: request.action.to_string(),
+                http_status: 200,
+                request_id: request_id_in(&body),
+                message: format!("reply does not match the expected shape: (strict decoding) {e}"),
+            });
+        }
+        reply_typed(request.action, &body)
     }
 
     /// Call with retries (only when safe) and return the reply's JSON object.
     pub async fn call_json(&self, request: &Request) -> Result<Value, AcsError> {
+        let body = self.call_bytes(request).await?;
+        reply_object(request.action, &body)
+    }
+
+    /// Call with retries (only when safe); the 2xx body, not yet decoded.
+    async fn call_bytes(&self, request: &Request) -> Result<bytes::Bytes, AcsError> {
         let region = request.region.as_deref().or(self.region());
         let base = self.inner.resolver.resolve(request.product, region)?;
         let safe = is_retry_safe(request.action, request.params.get("ClientToken").is_some());
@@ -282,7 +286,7 @@ impl Client {
             .clone()
     }
 
-    async fn attempt(&self, request: &Request, base: &Url) -> Result<Value, AcsError> {
+    async fn attempt(&self, request: &Request, base: &Url) -> Result<bytes::Bytes, AcsError> {
         let creds = self.inner.credentials.provide().await?;
         let timestamp = signing::format_timestamp(self.inner.clock.now());
         let nonce = uuid::Uuid::new_v4().simple().to_string();
@@ -377,10 +381,12 @@ impl Client {
             .await
             .map_err(|e| self.send_error(request.action, &host, e))?;
         let secrets: Vec<&str> = token.into_iter().chain([secret.as_str()]).collect();
-        let result = parse_reply(request.action, status, &headers, &body)
+        let result = check_reply(request.action, status, &headers, &body)
+            .map(|()| body)
             .map_err(|e| e.redact_secrets(&secrets));
         let request_id = match &result {
-            Ok(v) => reply_request_id(v),
+            Ok(body) if tracing::enabled!(tracing::Level::DEBUG) => request_id_in(body),
+            Ok(_) => None,
             Err(e) => e.request_id().map(str::to_string),
         };
         tracing::debug!(

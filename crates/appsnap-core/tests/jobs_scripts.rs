@@ -14,8 +14,8 @@ use appsnap_core::fleet::{
     InventoryOptions, ReasonKey,
 };
 use appsnap_core::jobs::{
-    delete_refused_group, new_job_id, note_scripts, plan, run, JobEvent, JobReport, JobStore,
-    JobTuning, Mandate, ResultConsistency, RunStatus, SnapshotOptions, DEFAULT_PATTERN,
+    delete_refused_group, new_job_id, note_scripts, plan, resume, run, JobEvent, JobReport,
+    JobStore, JobTuning, Mandate, ResultConsistency, RunStatus, SnapshotOptions, DEFAULT_PATTERN,
 };
 use appsnap_core::progress::Reporter;
 use appsnap_core::ram::{apply, RamOptions};
@@ -219,6 +219,54 @@ async fn recorded_scripts_are_pushed_again_before_the_run_so_a_deleted_one_does_
         Some(ResultConsistency::Filesystem)
     );
     assert!(!prescript_on_guest(&sb).await);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_job_that_crashed_before_its_scripts_were_pushed_pushes_them_when_resumed() {
+    let sb = ready(MYSQL).await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = JobStore::open(dir.path()).unwrap();
+    push_and_record(&sb, dir.path(), "sandbox").await;
+    assert!(remove_prescript(&sb).await);
+    // The process died right after writing the job: queued, nothing pushed, nothing sent.
+    let client = sb.client("admin");
+    let id = new_job_id();
+    let mut p = plan(
+        &client,
+        &id,
+        &assessed(&sb, MYSQL).await,
+        &SnapshotOptions::default(),
+        4,
+        DEFAULT_PATTERN,
+    )
+    .await
+    .unwrap();
+    note_scripts(&store, "sandbox", &mut p).unwrap();
+    store.create(&id, "sandbox", &p).unwrap();
+    assert_eq!(store.unfinished().unwrap(), [id.clone()]);
+
+    let (reporter, events) = Reporter::collecting();
+    let report = resume(&client, &store, &id, &fast(), &reporter)
+        .await
+        .unwrap();
+    let r = &report.results[0];
+    assert_eq!(
+        (r.status, r.consistency),
+        (RunStatus::Succeeded, Some(ResultConsistency::Application)),
+        "{r:?}"
+    );
+    assert!(prescript_on_guest(&sb).await, "pushed on resume");
+    assert_eq!(
+        events
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|e| matches!(e, JobEvent::ScriptsPushed { verified: true, .. }))
+            .count(),
+        1
+    );
+    assert_eq!(store.runs(&id).unwrap()[0].scripts_pushed, Some(true));
+    assert_eq!(sb.calls().await.get("InvokeCommand"), Some(&1));
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -78,8 +78,15 @@ const FAULT_RATE_LIMIT: &str = "Limit:100,Remain:0,TimeLeft:1000,Reset:1";
 
 fn respond(a: Answer, request_id: &str) -> Response {
     let (ct, text) = match &a.xml_root {
-        Some(root) => ("text/xml;charset=utf-8", render::to_xml(root, &a.body)),
-        None => ("application/json;charset=utf-8", a.body.to_string()),
+        Some(root) => (
+            "text/xml;charset=utf-8",
+            render::to_xml(root, &a.body).into_bytes(),
+        ),
+        // to_vec, not Display: the formatter adapter costs a call per token.
+        None => (
+            "application/json;charset=utf-8",
+            serde_json::to_vec(&a.body).unwrap_or_default(),
+        ),
     };
     let mut resp = (
         StatusCode::from_u16(a.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),

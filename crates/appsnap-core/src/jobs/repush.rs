@@ -63,7 +63,8 @@ pub fn note_scripts(store: &JobStore, profile: &str, plan: &mut JobPlan) -> Resu
     Ok(())
 }
 
-/// Pushes the recorded scripts again for the queued Linux runs that have a record, one
+/// Pushes the recorded scripts again for the queued Linux runs that have a record and
+/// were not pushed in this attempt yet, one
 /// `ScriptsPushed` event per instance; the result is in each run's history and, when it
 /// fell short, the first finding of its explanation.
 pub async fn repush(
@@ -77,7 +78,12 @@ pub async fn repush(
 ) -> Result<(), AppError> {
     let ids: Vec<String> = runs
         .iter()
-        .filter(|r| r.result.status == RunStatus::Queued && wanted(&r.plan.os_type, options))
+        // Not sent and not pushed yet: a resumed job pushes only what the crash skipped.
+        .filter(|r| {
+            r.result.status == RunStatus::Queued
+                && r.scripts_pushed.is_none()
+                && wanted(&r.plan.os_type, options)
+        })
         .map(|r| r.plan.instance_id.clone())
         .collect();
     if ids.is_empty() {

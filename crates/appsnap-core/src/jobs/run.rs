@@ -63,7 +63,8 @@ pub async fn run(
 
 /// Finishes an unfinished job from history: runs in flight are polled, a run whose
 /// invocation was being sent is sent again with its recorded token (the cloud answers
-/// with the same invocation), queued runs are sent.
+/// with the same invocation), queued runs are sent, after their scripts are pushed
+/// again when the crash came before that step.
 pub async fn resume(
     client: &Client,
     store: &JobStore,
@@ -77,7 +78,17 @@ pub async fn resume(
             format!("no job {job_id} in history"),
         )
     })?;
-    let runs = store.runs(job_id)?;
+    let mut runs = store.runs(job_id)?;
+    repush(
+        client,
+        store,
+        &job.profile,
+        &job.options,
+        &mut runs,
+        tuning,
+        reporter,
+    )
+    .await?;
     let freeze = job
         .options
         .freeze_timeout_secs

@@ -25,7 +25,7 @@ pub fn describe_regions(c: &mut Call) -> ApiResult<Value> {
             })
         })
         .collect();
-    Ok(json!({ "Regions": { "Region": regions } }))
+    Ok(super::list_body("Regions", "Region", regions))
 }
 
 pub fn describe_instances(c: &mut Call) -> ApiResult<Value> {
@@ -55,7 +55,10 @@ pub fn describe_instances(c: &mut Call) -> ApiResult<Value> {
     // Page first, render after: the scale scenario has 10k+ instances.
     let (items, fields) = page(items, &c.p, limits(10, 100, 100), false)?;
     let items: Vec<Value> = items.into_iter().map(|i| i.to_json()).collect();
-    Ok(merge(json!({ "Instances": { "Instance": items } }), fields))
+    Ok(merge(
+        super::list_body("Instances", "Instance", items),
+        fields,
+    ))
 }
 
 pub fn describe_disks(c: &mut Call) -> ApiResult<Value> {
@@ -101,7 +104,7 @@ pub fn describe_disks(c: &mut Call) -> ApiResult<Value> {
     // Page first, render after (as for instances): a scale region has thousands of disks.
     let (disks, fields) = page(disks, &c.p, l, false)?;
     let items: Vec<Value> = disks.into_iter().map(|d| d.to_json()).collect();
-    Ok(merge(json!({ "Disks": { "Disk": items } }), fields))
+    Ok(merge(super::list_body("Disks", "Disk", items), fields))
 }
 
 pub fn stop_instance(c: &mut Call) -> ApiResult<Value> {
@@ -165,7 +168,7 @@ pub fn describe_instance_ram_role(c: &mut Call) -> ApiResult<Value> {
     let (sets, mut fields) = page(sets, &c.p, limits(10, 50, 50), false)?;
     fields.insert("RegionId".into(), json!(region));
     Ok(merge(
-        json!({ "InstanceRamRoleSets": { "InstanceRamRoleSet": sets } }),
+        super::list_body("InstanceRamRoleSets", "InstanceRamRoleSet", sets),
         fields,
     ))
 }

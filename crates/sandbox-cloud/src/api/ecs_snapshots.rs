@@ -97,7 +97,7 @@ pub fn describe_snapshot_groups(c: &mut Call) -> ApiResult<Value> {
         .collect();
     let (items, fields) = page(items, &c.p, limits(10, 100, 100), true)?;
     Ok(merge(
-        json!({ "SnapshotGroups": { "SnapshotGroup": items } }),
+        super::list_body("SnapshotGroups", "SnapshotGroup", items),
         fields,
     ))
 }
@@ -114,7 +114,7 @@ fn progress(items: Vec<Vec<(&str, String)>>, status: &str) -> Value {
             })
         })
         .collect();
-    json!({ "OperationProgressSet": { "OperationProgress": list } })
+    super::list_body("OperationProgressSet", "OperationProgress", list)
 }
 
 pub fn delete_snapshot_group(c: &mut Call) -> ApiResult<Value> {
@@ -170,7 +170,10 @@ pub fn describe_snapshots(c: &mut Call) -> ApiResult<Value> {
     snaps.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(a.id.cmp(&b.id)));
     let (items, fields) = page(snaps, &c.p, limits(10, 100, 100), false)?;
     let items: Vec<Value> = items.into_iter().map(|s| s.to_json(now)).collect();
-    Ok(merge(json!({ "Snapshots": { "Snapshot": items } }), fields))
+    Ok(merge(
+        super::list_body("Snapshots", "Snapshot", items),
+        fields,
+    ))
 }
 
 fn tags_of<'r>(reg: &'r mut Region, kind: &str, id: &str) -> ApiResult<Option<&'r mut Tags>> {
@@ -291,7 +294,7 @@ pub fn list_tag_resources(c: &mut Call) -> ApiResult<Value> {
     }
     let (rows, fields) = page(rows, &c.p, limits(50, 50, 50), true)?;
     Ok(merge(
-        json!({ "TagResources": { "TagResource": rows } }),
+        super::list_body("TagResources", "TagResource", rows),
         fields,
     ))
 }

@@ -70,6 +70,16 @@ impl Product {
 }
 
 /// Add paging (or other top-level) fields to an answer body.
+/// `{outer: {inner: items}}`, the two-level list wrapper, built in place: `json!` would
+/// serialise `items` into a deep copy (a page of 500 disks, every call).
+pub(crate) fn list_body(outer: &str, inner: &str, items: Vec<Value>) -> Value {
+    let mut list = serde_json::Map::new();
+    list.insert(inner.to_owned(), Value::Array(items));
+    let mut body = serde_json::Map::new();
+    body.insert(outer.to_owned(), Value::Object(list));
+    Value::Object(body)
+}
+
 fn merge(mut body: Value, fields: serde_json::Map<String, Value>) -> Value {
     if let Value::Object(m) = &mut body {
         m.extend(fields);

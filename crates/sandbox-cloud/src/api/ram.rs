@@ -96,7 +96,7 @@ pub fn list_roles(c: &mut Call) -> ApiResult<Value> {
         })
         .collect();
     let (roles, fields) = marker_page(roles, &c.p)?;
-    let mut body = json!({ "Roles": { "Role": roles } });
+    let mut body = super::list_body("Roles", "Role", roles);
     if let Value::Object(m) = &mut body {
         m.extend(fields);
     }
@@ -195,5 +195,5 @@ pub fn list_policies_for_role(c: &mut Call) -> ApiResult<Value> {
             Some(json!({"PolicyName": p.name, "PolicyType": p.policy_type, "Description": p.description, "DefaultVersion": "v1", "AttachDate": iso(*at)}))
         })
         .collect();
-    Ok(json!({ "Policies": { "Policy": list } }))
+    Ok(super::list_body("Policies", "Policy", list))
 }

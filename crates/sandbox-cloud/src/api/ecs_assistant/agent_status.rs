@@ -28,7 +28,11 @@ pub fn describe_cloud_assistant_status(c: &mut Call) -> ApiResult<Value> {
         .map(|i| i.cloud_assistant_json())
         .collect();
     Ok(merge(
-        json!({ "InstanceCloudAssistantStatusSet": { "InstanceCloudAssistantStatus": items } }),
+        crate::api::list_body(
+            "InstanceCloudAssistantStatusSet",
+            "InstanceCloudAssistantStatus",
+            items,
+        ),
         fields,
     ))
 }

@@ -130,7 +130,10 @@ pub fn describe_commands(c: &mut Call) -> ApiResult<Value> {
         .map(|cmd| cmd.to_json(plain))
         .collect();
     let (items, fields) = page(items, &c.p, limits(10, 50, 50), false)?;
-    Ok(merge(json!({ "Commands": { "Command": items } }), fields))
+    Ok(merge(
+        crate::api::list_body("Commands", "Command", items),
+        fields,
+    ))
 }
 
 /// Values for a command's parameters: given ones checked against the command, defaults added.

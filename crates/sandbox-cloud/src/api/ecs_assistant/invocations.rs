@@ -175,7 +175,7 @@ pub fn describe_invocations(c: &mut Call) -> ApiResult<Value> {
         .collect();
     let (items, fields) = page(items, &c.p, limits(10, 50, 50), false)?;
     Ok(merge(
-        json!({ "Invocations": { "Invocation": items } }),
+        crate::api::list_body("Invocations", "Invocation", items),
         fields,
     ))
 }

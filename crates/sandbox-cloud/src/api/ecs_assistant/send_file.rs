@@ -116,7 +116,7 @@ pub fn describe_send_file_results(c: &mut Call) -> ApiResult<Value> {
     let items: Vec<Value> = tasks.into_iter().map(SendFileTask::to_json).collect();
     let (items, fields) = page(items, &c.p, limits(10, 50, 50), false)?;
     Ok(merge(
-        json!({ "Invocations": { "Invocation": items } }),
+        crate::api::list_body("Invocations", "Invocation", items),
         fields,
     ))
 }

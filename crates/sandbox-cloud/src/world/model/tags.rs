@@ -35,7 +35,14 @@ impl Tags {
 
     /// `{"Tag":[{"TagKey":…,"TagValue":…}]}`
     pub fn to_json(&self) -> Value {
-        json!({ "Tag": self.0.iter().map(|(k, v)| json!({"TagKey": k, "TagValue": v})).collect::<Vec<_>>() })
+        // Built in place: `json!` would copy the list once more (every instance, every disk).
+        let tags = self
+            .0
+            .iter()
+            .map(|(k, v)| json!({"TagKey": k, "TagValue": v}));
+        let mut m = serde_json::Map::new();
+        m.insert("Tag".to_owned(), Value::Array(tags.collect()));
+        Value::Object(m)
     }
 
     /// `{"Tag":[{"Key":…,"Value":…}]}` (DescribeSnapshotGroups only).
