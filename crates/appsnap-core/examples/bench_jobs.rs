@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use acs_openapi::{Client, Credentials, LimitSettings};
+use acs_openapi::{Client, Credentials, LimitSettings, RetryPolicy};
 use appsnap_core::fleet::{inventory, Assessed, Consistency, InventoryOptions};
 use appsnap_core::jobs::{
     new_job_id, plan, run, JobEvent, JobReport, JobStore, JobTuning, RunStatus, SnapshotOptions,
@@ -43,8 +43,9 @@ fn env_num<T: std::str::FromStr>(name: &str, default: T) -> T {
         .unwrap_or(default)
 }
 
-/// The app's client; its own rate limit (default 20 calls/s) is scaled by `time_scale`
-/// like every other clock here, since the sandbox's buckets refill on the simulated one.
+/// The app's client; its own rate limit (default 20 calls/s) and its retry backoff (300 ms
+/// doubling, 20 s at most) are scaled by `time_scale` like every other clock here, since
+/// the sandbox's buckets refill on the simulated one.
 fn client(sb: &RunningSandbox, time_scale: f64) -> Client {
     let d = LimitSettings::default();
     let admin = sandbox_cloud::demo_accounts()
@@ -61,6 +62,14 @@ fn client(sb: &RunningSandbox, time_scale: f64) -> Client {
             rate_per_sec: d.rate_per_sec * time_scale,
             burst: d.burst * time_scale,
             ..d
+        })
+        .retry({
+            let r = RetryPolicy::default();
+            RetryPolicy {
+                base_delay: r.base_delay.div_f64(time_scale),
+                max_delay: r.max_delay.div_f64(time_scale),
+                ..r
+            }
         })
         .build()
         .expect("client builds")

@@ -243,7 +243,7 @@ async fn a_job_that_crashed_before_its_scripts_were_pushed_pushes_them_when_resu
     .unwrap();
     note_scripts(&store, "sandbox", &mut p).unwrap();
     store.create(&id, "sandbox", &p).unwrap();
-    assert_eq!(store.unfinished().unwrap(), [id.clone()]);
+    assert_eq!(store.unfinished().unwrap(), std::slice::from_ref(&id));
 
     let (reporter, events) = Reporter::collecting();
     let report = resume(&client, &store, &id, &fast(), &reporter)
