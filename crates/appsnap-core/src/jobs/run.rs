@@ -11,6 +11,7 @@ use super::history::JobStore;
 use super::repush::repush;
 use super::types::{
     JobEvent, JobPlan, JobReport, JobTuning, Mandate, RunRecord, RunResult, RunStatus,
+    SnapshotOptions,
 };
 use crate::error::AppError;
 use crate::progress::Reporter;
@@ -28,33 +29,19 @@ pub async fn run(
     tuning: &JobTuning,
     reporter: &Reporter<JobEvent>,
 ) -> Result<JobReport, AppError> {
-    let mut runs = store.create(job_id, profile, plan)?;
+    let runs = store.create(job_id, profile, plan)?;
     reporter.emit(JobEvent::JobStarted {
         job_id: job_id.to_owned(),
         instances: runs.len() as u32,
     });
-    repush(
-        client,
-        store,
-        profile,
-        &plan.options,
-        &mut runs,
-        tuning,
-        reporter,
-    )
-    .await?;
-    let freeze = plan
-        .options
-        .freeze_timeout_secs
-        .map_or(DEFAULT_FREEZE_TIMEOUT, u64::from);
-    drive_all(
+    push_then_drive(
         client,
         store,
         job_id,
-        runs,
-        plan.options.mandate,
+        profile,
+        &plan.options,
         plan.concurrency,
-        freeze,
+        runs,
         tuning,
         reporter,
     )
@@ -78,29 +65,15 @@ pub async fn resume(
             format!("no job {job_id} in history"),
         )
     })?;
-    let mut runs = store.runs(job_id)?;
-    repush(
-        client,
-        store,
-        &job.profile,
-        &job.options,
-        &mut runs,
-        tuning,
-        reporter,
-    )
-    .await?;
-    let freeze = job
-        .options
-        .freeze_timeout_secs
-        .map_or(DEFAULT_FREEZE_TIMEOUT, u64::from);
-    drive_all(
+    let runs = store.runs(job_id)?;
+    push_then_drive(
         client,
         store,
         job_id,
-        runs,
-        job.options.mandate,
+        &job.profile,
+        &job.options,
         job.concurrency,
-        freeze,
+        runs,
         tuning,
         reporter,
     )
@@ -170,19 +143,37 @@ pub async fn retry_failed(
         store.save_run(r)?;
     }
     store.set_finished(job_id, false)?;
-    // A retry may come after a reboot: /tmp is pushed again as before the first run.
-    repush(
+    push_then_drive(
         client,
         store,
+        job_id,
         &job.profile,
         &job.options,
-        &mut runs,
+        job.concurrency,
+        runs,
         tuning,
         reporter,
     )
-    .await?;
-    let freeze = job
-        .options
+    .await
+}
+
+/// Pushes the recorded scripts for the queued Linux runs not pushed yet (the first run,
+/// a resume after a crash before that step, a retry after a reboot emptied /tmp), then
+/// drives every region to its end.
+#[allow(clippy::too_many_arguments)]
+async fn push_then_drive(
+    client: &Client,
+    store: &JobStore,
+    job_id: &str,
+    profile: &str,
+    options: &SnapshotOptions,
+    concurrency: u32,
+    mut runs: Vec<RunRecord>,
+    tuning: &JobTuning,
+    reporter: &Reporter<JobEvent>,
+) -> Result<JobReport, AppError> {
+    repush(client, store, profile, options, &mut runs, tuning, reporter).await?;
+    let freeze = options
         .freeze_timeout_secs
         .map_or(DEFAULT_FREEZE_TIMEOUT, u64::from);
     drive_all(
@@ -190,8 +181,8 @@ pub async fn retry_failed(
         store,
         job_id,
         runs,
-        job.options.mandate,
-        job.concurrency,
+        options.mandate,
+        concurrency,
         freeze,
         tuning,
         reporter,
