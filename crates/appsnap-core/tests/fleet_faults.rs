@@ -90,7 +90,8 @@ async fn throttling_503s_and_drops_that_retries_absorb_give_the_whole_fleet() {
         "DescribeCloudAssistantStatus",
         "DescribeInstanceRamRole",
     ] {
-        sb.fault(json!({"action": action, "throttle_next": 1})).await;
+        sb.fault(json!({"action": action, "throttle_next": 1}))
+            .await;
     }
     sb.fault(json!({"action": "DescribeInstanceRamRole", "throttle_next": 2}))
         .await;
