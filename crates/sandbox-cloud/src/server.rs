@@ -68,6 +68,8 @@ async fn serve_connection(stream: TcpStream, app: Router) {
 struct Answer {
     status: u16,
     body: Value,
+    /// A list's items as JSON text, written into `body` (see `api::splice`).
+    splice: Option<api::Splice>,
     xml_root: Option<String>,
     /// The `x-ratelimit-user-api` value of a throttled answer.
     rate_limit: Option<String>,
@@ -76,16 +78,25 @@ struct Answer {
 /// The header of a `Throttling.User` a fault injected (no bucket behind it).
 const FAULT_RATE_LIMIT: &str = "Limit:100,Remain:0,TimeLeft:1000,Reset:1";
 
-fn respond(a: Answer, request_id: &str) -> Response {
-    let (ct, text) = match &a.xml_root {
-        Some(root) => (
-            "text/xml;charset=utf-8",
-            render::to_xml(root, &a.body).into_bytes(),
-        ),
+fn respond(mut a: Answer, request_id: &str) -> Response {
+    let (ct, text) = match (&a.xml_root, a.splice.take()) {
+        (Some(root), splice) => {
+            if let Some(splice) = splice {
+                splice.fold_into(&mut a.body);
+            }
+            (
+                "text/xml;charset=utf-8",
+                render::to_xml(root, &a.body).into_bytes(),
+            )
+        }
         // to_vec, not Display: the formatter adapter costs a call per token.
-        None => (
+        (None, splice) => (
             "application/json;charset=utf-8",
-            serde_json::to_vec(&a.body).unwrap_or_default(),
+            match splice {
+                Some(splice) => serde_json::to_vec(&splice.around(&a.body)),
+                None => serde_json::to_vec(&a.body),
+            }
+            .unwrap_or_default(),
         ),
     };
     let mut resp = (
@@ -113,6 +124,7 @@ fn error_answer(err: &ApiError, request_id: &str, product: Option<Product>, xml:
     Answer {
         status: err.status,
         body: render::error_body(err, request_id, p.host(), p.name()),
+        splice: None,
         xml_root: xml.then(|| "Error".to_string()),
         rate_limit: err
             .code
@@ -273,6 +285,7 @@ async fn api_handler(AxState(shared): AxState<Shared>, req: Request) -> Response
             principal: key.principal.clone(),
             access_key_id: key.id.clone(),
             p: params,
+            splice: None,
         };
         match api::dispatch(&mut call, product, &action, &version) {
             Ok(mut body) => {
@@ -282,6 +295,7 @@ async fn api_handler(AxState(shared): AxState<Shared>, req: Request) -> Response
                 Answer {
                     status: 200,
                     body,
+                    splice: call.splice.take(),
                     xml_root: xml.then(|| format!("{action}Response")),
                     rate_limit: None,
                 }

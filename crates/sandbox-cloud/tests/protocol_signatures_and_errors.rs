@@ -190,5 +190,34 @@ async fn errors_have_alibabas_shape_and_statuses() {
         .headers
         .iter()
         .any(|(k, v)| k == "content-type" && v.starts_with("text/xml")));
+    // A list written from typed views (DescribeDisks) is the same list in XML.
+    let json_disks = raw(
+        sb.local_addr(),
+        &c.build("DescribeDisks", ECS, &[("RegionId", "cn-hangzhou")]),
+    )
+    .await
+    .unwrap()
+    .json();
+    let disk_id = json_disks["Disks"]["Disk"][0]["DiskId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(json_disks["TotalCount"].as_u64().unwrap() > 0);
+    let xml = raw(
+        sb.local_addr(),
+        &c.build(
+            "DescribeDisks",
+            ECS,
+            &[("RegionId", "cn-hangzhou"), ("Format", "XML")],
+        ),
+    )
+    .await
+    .unwrap()
+    .text();
+    assert!(
+        xml.contains("<Disks><Disk><AttachedTime>")
+            && xml.contains(&format!("<DiskId>{disk_id}</DiskId>")),
+        "{xml}"
+    );
     sb.shutdown().await;
 }

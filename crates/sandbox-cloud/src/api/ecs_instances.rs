@@ -3,7 +3,7 @@
 use serde_json::{json, Value};
 
 use super::paging::{limits, page, Limits};
-use super::{merge, Call};
+use super::{merge, Call, Splice};
 use crate::errors::{ApiError, ApiResult};
 use crate::world::lifecycle;
 use crate::world::ram::wildcard_match;
@@ -41,10 +41,8 @@ pub fn describe_instances(c: &mut Call) -> ApiResult<Value> {
     let image = c.p.get("ImageId").map(String::from);
     let tags = c.p.tags("Tag");
     let reg = c.world.region_mut(&c.account, &region)?;
-    let items: Vec<_> = reg
-        .instances
-        .values()
-        .filter(|i| ids.is_empty() || ids.contains(&i.id))
+    let items: Vec<_> = super::select(&reg.instances, &ids)
+        .into_iter()
         .filter(|i| name.as_ref().is_none_or(|n| wildcard_match(n, &i.name)))
         .filter(|i| status.as_ref().is_none_or(|s| i.status.as_str() == s))
         .filter(|i| zone.as_ref().is_none_or(|z| &i.zone_id == z))
@@ -54,11 +52,8 @@ pub fn describe_instances(c: &mut Call) -> ApiResult<Value> {
         .collect();
     // Page first, render after: the scale scenario has 10k+ instances.
     let (items, fields) = page(items, &c.p, limits(10, 100, 100), false)?;
-    let items: Vec<Value> = items.into_iter().map(|i| i.to_json()).collect();
-    Ok(merge(
-        super::list_body("Instances", "Instance", items),
-        fields,
-    ))
+    let items = Splice::list("Instances", "Instance", items.into_iter().map(|i| i.view()));
+    Ok(super::list_views(c, items, fields))
 }
 
 pub fn describe_disks(c: &mut Call) -> ApiResult<Value> {
@@ -76,10 +71,8 @@ pub fn describe_disks(c: &mut Call) -> ApiResult<Value> {
     let status = c.p.get("Status").filter(|t| *t != "All").map(String::from);
     let tags = c.p.tags("Tag");
     let reg = c.world.region_mut(&c.account, &region)?;
-    let mut disks: Vec<_> = reg
-        .disks
-        .values()
-        .filter(|d| ids.is_empty() || ids.contains(&d.id))
+    let mut disks: Vec<_> = super::select(&reg.disks, &ids)
+        .into_iter()
         .filter(|d| {
             instance
                 .as_ref()
@@ -103,8 +96,8 @@ pub fn describe_disks(c: &mut Call) -> ApiResult<Value> {
     };
     // Page first, render after (as for instances): a scale region has thousands of disks.
     let (disks, fields) = page(disks, &c.p, l, false)?;
-    let items: Vec<Value> = disks.into_iter().map(|d| d.to_json()).collect();
-    Ok(merge(super::list_body("Disks", "Disk", items), fields))
+    let items = Splice::list("Disks", "Disk", disks.into_iter().map(|d| d.view()));
+    Ok(super::list_views(c, items, fields))
 }
 
 pub fn stop_instance(c: &mut Call) -> ApiResult<Value> {
@@ -154,10 +147,8 @@ pub fn describe_instance_ram_role(c: &mut Call) -> ApiResult<Value> {
         return Err(ApiError::invalid("InstanceIds", "at most 50 ids"));
     }
     let reg = c.world.region_mut(&c.account, &region)?;
-    let sets: Vec<Value> = reg
-        .instances
-        .values()
-        .filter(|i| ids.is_empty() || ids.contains(&i.id))
+    let sets: Vec<Value> = super::select(&reg.instances, &ids)
+        .into_iter()
         .filter_map(|i| {
             let r = i.ram_role.as_ref()?;
             role.as_ref()

@@ -9,6 +9,7 @@ pub mod params;
 pub mod ram;
 pub mod render;
 pub mod routes;
+pub mod splice;
 pub mod sts;
 
 use serde_json::Value;
@@ -19,6 +20,7 @@ use crate::world::{Principal, World};
 pub use params::Params;
 pub use routes::{implemented, is_read};
 use routes::{route, Access};
+pub use splice::Splice;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Product {
@@ -80,6 +82,24 @@ pub(crate) fn list_body(outer: &str, inner: &str, items: Vec<Value>) -> Value {
     Value::Object(body)
 }
 
+/// A list answer from typed views already serialised (`Splice::list`), plus `fields`: the
+/// body holds an empty list the server writes the items into (see `splice`).
+fn list_views(c: &mut Call, items: Splice, fields: serde_json::Map<String, Value>) -> Value {
+    let body = merge(list_body(items.outer, items.inner, Vec::new()), fields);
+    c.splice = Some(items);
+    body
+}
+
+/// The values whose keys `ids` names (every value when `ids` is empty), in key order:
+/// looked up, not scanned (a scale region holds thousands; a batch names up to 100).
+fn select<'a, T>(map: &'a std::collections::BTreeMap<String, T>, ids: &[String]) -> Vec<&'a T> {
+    if ids.is_empty() {
+        return map.values().collect();
+    }
+    let wanted: std::collections::BTreeSet<&str> = ids.iter().map(String::as_str).collect();
+    wanted.into_iter().filter_map(|id| map.get(id)).collect()
+}
+
 fn merge(mut body: Value, fields: serde_json::Map<String, Value>) -> Value {
     if let Value::Object(m) = &mut body {
         m.extend(fields);
@@ -95,6 +115,8 @@ pub struct Call<'w> {
     pub principal: Principal,
     pub access_key_id: String,
     pub p: Params,
+    /// Set by a handler that answered a list from typed views (`list_views`).
+    pub splice: Option<Splice>,
 }
 
 /// May this principal call this action? An action the sandbox does not implement is not
@@ -165,7 +187,11 @@ pub fn dispatch(
         }
         return Ok(answer.clone());
     }
-    let answer = h(call)?;
+    let mut answer = h(call)?;
+    // The cache keeps whole bodies.
+    if let Some(splice) = call.splice.take() {
+        splice.fold_into(&mut answer);
+    }
     call.world
         .idempotency
         .insert(key, (fingerprint, answer.clone()));

@@ -190,3 +190,34 @@ fn add_other_role(world: &mut World, now: SimTime) {
         },
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::world::WorldConfig;
+
+    /// The typed views write their keys in the order a `Value` map does, so the bytes on
+    /// the wire did not change when the answers stopped going through `Value`.
+    #[test]
+    fn the_typed_views_write_keys_as_a_value_would() {
+        let mut world = World::new(1, WorldConfig::default());
+        load(&mut world, &[], SimTime::default());
+        let same = |text: String| {
+            let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(text, serde_json::to_string(&value).unwrap());
+        };
+        let (mut instances, mut disks) = (0, 0);
+        for region in world.accounts.values().flat_map(|a| a.regions.values()) {
+            for i in region.instances.values() {
+                same(serde_json::to_string(&i.view()).unwrap());
+                instances += 1;
+            }
+            for d in region.disks.values() {
+                same(serde_json::to_string(&d.view()).unwrap());
+                disks += 1;
+            }
+        }
+        assert_eq!(instances, 21);
+        assert!(disks > instances, "{disks} disks");
+    }
+}

@@ -16,10 +16,8 @@ pub fn describe_cloud_assistant_status(c: &mut Call) -> ApiResult<Value> {
     let os = c.p.get("OSType").map(str::to_ascii_lowercase);
     let reg = c.world.region_mut(&c.account, &region)?;
     reg.check_instances(ids.iter(), ApiError::assistant_instance_not_found)?;
-    let items: Vec<_> = reg
-        .instances
-        .values()
-        .filter(|i| ids.is_empty() || ids.contains(&i.id))
+    let items: Vec<_> = crate::api::select(&reg.instances, &ids)
+        .into_iter()
         .filter(|i| os.as_ref().is_none_or(|o| o == i.os.os_type.lower()))
         .collect();
     let (items, fields) = page(items, &c.p, limits(10, 100, 50), false)?;

@@ -1,6 +1,8 @@
 //! Resource tags. Most ECS answers spell them `TagKey`/`TagValue`; DescribeSnapshotGroups
 //! spells them `Key`/`Value` (reference §3.15), so both renderings exist.
 
+use serde::ser::{SerializeMap, SerializeSeq};
+use serde::Serialize;
 use serde_json::{json, Value};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -35,19 +37,48 @@ impl Tags {
 
     /// `{"Tag":[{"TagKey":…,"TagValue":…}]}`
     pub fn to_json(&self) -> Value {
-        // Built in place: `json!` would copy the list once more (every instance, every disk).
-        let tags = self
-            .0
-            .iter()
-            .map(|(k, v)| json!({"TagKey": k, "TagValue": v}));
-        let mut m = serde_json::Map::new();
-        m.insert("Tag".to_owned(), Value::Array(tags.collect()));
-        Value::Object(m)
+        serde_json::to_value(self.view()).unwrap_or_default()
+    }
+
+    /// The `TagKey`/`TagValue` rendering, serialised without a `Value` in between.
+    pub fn view(&self) -> TagSet<'_> {
+        TagSet(self)
     }
 
     /// `{"Tag":[{"Key":…,"Value":…}]}` (DescribeSnapshotGroups only).
     pub fn to_json_key_value(&self) -> Value {
         json!({ "Tag": self.0.iter().map(|(k, v)| json!({"Key": k, "Value": v})).collect::<Vec<_>>() })
+    }
+}
+
+/// `{"Tag":[{"TagKey":…,"TagValue":…}]}` as a `Serialize`.
+pub struct TagSet<'a>(&'a Tags);
+
+struct TagList<'a>(&'a Tags);
+
+#[derive(Serialize)]
+struct TagPair<'a> {
+    #[serde(rename = "TagKey")]
+    key: &'a str,
+    #[serde(rename = "TagValue")]
+    value: &'a str,
+}
+
+impl Serialize for TagSet<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(1))?;
+        m.serialize_entry("Tag", &TagList(self.0))?;
+        m.end()
+    }
+}
+
+impl Serialize for TagList<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0 .0.len()))?;
+        for (key, value) in &self.0 .0 {
+            seq.serialize_element(&TagPair { key, value })?;
+        }
+        seq.end()
     }
 }
 
