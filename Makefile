@@ -7,6 +7,19 @@ APP_BIN := target/debug/appsnap-desktop
 # The desktop binary with the UI built in (no dev server): what users and e2e run.
 APP_FEATURES := --features custom-protocol
 
+# What the app, the CLI and the examples are built with on their own...
+BUILD_APP = cargo build $(APP_FEATURES)
+BUILD_CLI = cargo build -p appsnap-cli
+BUILD_RENDER = cargo build -q -p appsnap-core --example render_script
+# ...and under `make test`: the Rust tests' own build (workspace, every target, the same
+# features), which they have compiled already. Any other feature set compiles most of
+# the dependency tree again (a CLI-only build resolves tokio, serde_json... differently):
+# about 5 minutes of a cold CI run on two cores.
+TEST_BUILD = cargo build --workspace --all-targets $(APP_FEATURES)
+test: BUILD_APP = $(TEST_BUILD)
+test: BUILD_CLI = $(TEST_BUILD)
+test: BUILD_RENDER = $(TEST_BUILD)
+
 .PHONY: help deps deps-test ui app run dev test lint rust-test ui-test bindings-check e2e package package-test ci-time sdk-compat scripts-real bench
 
 help:
@@ -26,7 +39,7 @@ ui: deps
 	npm run build
 
 app: ui
-	cargo build $(APP_FEATURES)
+	$(BUILD_APP)
 
 run: deps app
 	$(APP_BIN)
@@ -50,7 +63,7 @@ rust-test: ui
 	else \
 	  scripts/with-keyring.sh cargo test --workspace $(APP_FEATURES) --no-fail-fast --lib --bins --tests; \
 	fi
-	cargo test --workspace --doc
+	cargo test --workspace --doc $(APP_FEATURES)
 
 ui-test:
 	npm run typecheck
@@ -66,16 +79,16 @@ bindings-check: ui
 
 # Alibaba Cloud's official Python SDKs (pinned, from PyPI, venv in target/sdk-venv) against
 # `appsnap sandbox serve`: both signature styles, unchanged clients.
-sdk-compat:
-	cargo build -p appsnap-cli
+sdk-compat: ui
+	$(BUILD_CLI)
 	tests/sdk-compat/run.sh
 
 # The freeze/thaw templates on throwaway MariaDB, PostgreSQL and Redis servers (Debian
 # packages from deps-test), plus shellcheck on every template. Needs root, as the guest
 # runs the scripts as root (sudo when make runs as a user; the renderer is built first as
 # that user).
-scripts-real: deps-test
-	cargo build -q -p appsnap-core --example render_script
+scripts-real: deps-test ui
+	$(BUILD_RENDER)
 	if [ "$$(id -u)" -eq 0 ]; then tests/scripts-real/run.sh; \
 	else sudo env SCRIPTS_REAL_PREBUILT=1 tests/scripts-real/run.sh; fi
 
