@@ -263,12 +263,26 @@ async fn throughput(jobs: usize, regions: usize, time_scale: f64, seed: u64) {
     println!(
         "  calls {total}, InvokeCommand {invokes} (a retry with the same token counts again), throttled {throttled} (each retried)"
     );
+    let per_action: Vec<String> = after["calls"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter_map(|(a, v)| {
+            let d = v.as_u64()? - n(&before, a);
+            (d > 0).then(|| format!("{a} {d}"))
+        })
+        .collect();
+    println!("  by action: {}", per_action.join(", "));
 }
 
 async fn latency(jobs: usize, regions: usize, seed: u64) {
     let (sb, instances) = fleet(jobs, regions, seed).await;
     speed(&sb, 1.0).await;
     let ended: Arc<Mutex<HashMap<String, Instant>>> = Arc::default();
+    // When each instance's group stopped `progressing`: the engine waits for it (the
+    // issue's "wait until it is accomplished"), and the sandbox's snapshots take
+    // SNAPSHOT_MS (2 s) from creation, about 1 s past the invocation's end.
+    let grouped: Arc<Mutex<HashMap<String, Instant>>> = Arc::default();
     let finals: Arc<Mutex<HashMap<String, Instant>>> = Arc::default();
     let sink = finals.clone();
     let reporter = Reporter::new(
@@ -288,9 +302,17 @@ async fn latency(jobs: usize, regions: usize, seed: u64) {
     );
     let done = CancellationToken::new();
     let watcher = {
-        let (sb, ended, done) = (&sb, ended.clone(), done.clone());
+        let (sb, ended, grouped, done) = (&sb, ended.clone(), grouped.clone(), done.clone());
         async move {
             while !done.is_cancelled() {
+                let g = control(sb, reqwest::Method::GET, "state/snapshot-groups", json!({})).await;
+                let now = Instant::now();
+                for group in g["snapshot_groups"].as_array().into_iter().flatten() {
+                    if group["status"].as_str().is_some_and(|s| s != "progressing") {
+                        let id = group["instance_id"].as_str().unwrap_or("").to_owned();
+                        grouped.lock().unwrap().entry(id).or_insert(now);
+                    }
+                }
                 let v = control(sb, reqwest::Method::GET, "state/invocations", json!({})).await;
                 let now = Instant::now();
                 for inv in v["invocations"].as_array().into_iter().flatten() {
@@ -316,31 +338,51 @@ async fn latency(jobs: usize, regions: usize, seed: u64) {
     let (report, ()) = tokio::join!(work, watcher);
     let wall = t.elapsed().as_secs_f64();
     let after = calls(&sb).await;
-    let (ended, finals) = (ended.lock().unwrap(), finals.lock().unwrap());
-    let mut lat: Vec<f64> = report
-        .results
-        .iter()
-        .filter_map(|r| {
-            let f = finals.get(&r.instance_id)?;
-            let e = ended.get(&r.instance_id)?;
-            Some(f.saturating_duration_since(*e).as_secs_f64())
-        })
-        .collect();
-    lat.sort_by(f64::total_cmp);
+    let (ended, grouped, finals) = (
+        ended.lock().unwrap(),
+        grouped.lock().unwrap(),
+        finals.lock().unwrap(),
+    );
+    let since = |from: &dyn Fn(&str) -> Option<Instant>| {
+        let mut v: Vec<f64> = report
+            .results
+            .iter()
+            .filter_map(|r| {
+                let f = finals.get(&r.instance_id)?;
+                Some(
+                    f.saturating_duration_since(from(&r.instance_id)?)
+                        .as_secs_f64(),
+                )
+            })
+            .collect();
+        v.sort_by(f64::total_cmp);
+        v
+    };
+    let lat = since(&|id| ended.get(id).copied());
+    // From the moment the cloud's state allowed the final state: the later of the
+    // invocation's end and its group's end.
+    let engine = since(&|id| Some((*ended.get(id)?).max(*grouped.get(id)?)));
     let polls: BTreeMap<&str, u64> = POLLS
         .iter()
         .map(|a| (*a, n(&after, a) - n(&before, a)))
         .collect();
     let total: u64 = polls.values().sum();
     let per_job_per_2s = total as f64 / (jobs as f64 * wall / 2.0);
-    let pct = |p: f64| lat[((lat.len() - 1) as f64 * p).round() as usize];
+    let pct = |v: &[f64], p: f64| v[((v.len() - 1) as f64 * p).round() as usize];
     println!("latency: {jobs} runs over {regions} regions, time scale 1, default tuning");
     println!(
         "  invocation end -> final state: median {:.3} s, p90 {:.3} s, max {:.3} s over {} runs (goal median <= 1 s)",
-        pct(0.5),
-        pct(0.9),
-        pct(1.0),
+        pct(&lat, 0.5),
+        pct(&lat, 0.9),
+        pct(&lat, 1.0),
         lat.len()
+    );
+    println!(
+        "  of which the engine's: later of invocation end and group accomplished -> final state: median {:.3} s, p90 {:.3} s, max {:.3} s over {} runs",
+        pct(&engine, 0.5),
+        pct(&engine, 0.9),
+        pct(&engine, 1.0),
+        engine.len()
     );
     println!(
         "  polls {total} {polls:?} in {wall:.2} s: {per_job_per_2s:.3} per job per 2 s (goal <= 1)"

@@ -302,14 +302,21 @@ async fn poll_groups(ctx: &Ctx<'_>, runs: &mut [RunRecord]) -> Result<bool, AppE
         return Ok(changed);
     }
     let groups = poll::groups(ctx.client, &region, &ids).await?;
-    for g in groups.iter().filter(|g| g.status != "progressing") {
-        let snapshot_ids: Vec<String> = g
-            .snapshots
-            .snapshot
-            .iter()
-            .map(|s| s.snapshot_id.clone())
-            .collect();
-        let tags = poll::snapshot_tags(ctx.client, &region, &snapshot_ids).await?;
+    let ended: Vec<_> = groups
+        .iter()
+        .filter(|g| g.status != "progressing")
+        .collect();
+    // One tag read for every group that ended this round (100 snapshots a call), not one
+    // per group: each poll call counts against the per-job budget.
+    let snapshot_ids: Vec<String> = ended
+        .iter()
+        .flat_map(|g| g.snapshots.snapshot.iter().map(|s| s.snapshot_id.clone()))
+        .collect();
+    let tags = match snapshot_ids.is_empty() {
+        true => Default::default(),
+        false => poll::snapshot_tags(ctx.client, &region, &snapshot_ids).await?,
+    };
+    for g in ended {
         let disks: Vec<DiskResult> = g
             .snapshots
             .snapshot
