@@ -2,6 +2,8 @@
 // colours), OS, status and failing check. A search keystroke sets the `fleet-filter-start`
 // mark the table measures to the painted rows.
 import { Input, Select, Space, Tag } from "antd";
+import type { SelectProps } from "antd";
+import { memo, useCallback, useMemo, type Dispatch, type ReactElement, type SetStateAction } from "react";
 import { useTranslation } from "react-i18next";
 import type { CheckId } from "../../bindings/CheckId";
 import { CHECK_IDS } from "../../bindings/fleetLists";
@@ -10,7 +12,8 @@ import { FILTER_MARK } from "./FleetTable";
 
 interface Props {
   filters: FleetFilters;
-  onChange(f: FleetFilters): void;
+  /** setState's: a change applies to the latest filters, so the handlers below stay the same. */
+  onChange: Dispatch<SetStateAction<FleetFilters>>;
   osTypes: string[];
   statuses: string[];
 }
@@ -20,12 +23,30 @@ function mark() {
   performance.mark(FILTER_MARK);
 }
 
+const OS_STYLE = { minWidth: 140 };
+const FAILING_STYLE = { minWidth: 200 };
+
+// A keystroke in the search box changes only `search`: the selects keep their props
+// (values, memoised options, handlers) and do not render again.
+const FilterSelect = memo(function FilterSelect<T extends string>(props: SelectProps<T[]>) {
+  return <Select<T[]> mode="multiple" allowClear {...props} />;
+}) as <T extends string>(props: SelectProps<T[]>) => ReactElement;
+
 export function FleetFilterBar({ filters, onChange, osTypes, statuses }: Props) {
   const { t } = useTranslation();
-  const set = (change: Partial<FleetFilters>) => {
-    mark();
-    onChange({ ...filters, ...change });
-  };
+  const set = useCallback(
+    (change: Partial<FleetFilters>) => {
+      mark();
+      onChange((f) => ({ ...f, ...change }));
+    },
+    [onChange],
+  );
+  const onOs = useCallback((osTypes: string[]) => set({ osTypes }), [set]);
+  const onStatus = useCallback((statuses: string[]) => set({ statuses }), [set]);
+  const onFailing = useCallback((failing: CheckId[]) => set({ failing }), [set]);
+  const osOptions = useMemo(() => osTypes.map((o) => ({ value: o, label: o })), [osTypes]);
+  const statusOptions = useMemo(() => statuses.map((s) => ({ value: s, label: s })), [statuses]);
+  const failingOptions = useMemo(() => CHECK_IDS.map((id) => ({ value: id, label: t(`fleet.check.${id}`) })), [t]);
   return (
     <Space wrap className="fleet-filters" data-testid="fleet-filters">
       <Input.Search
@@ -54,35 +75,29 @@ export function FleetFilterBar({ filters, onChange, osTypes, statuses }: Props) 
           );
         })}
       </span>
-      <Select
-        mode="multiple"
-        allowClear
+      <FilterSelect
         data-testid="fleet-filter-os"
         placeholder={t("instances.os")}
-        style={{ minWidth: 140 }}
+        style={OS_STYLE}
         value={filters.osTypes}
-        options={osTypes.map((o) => ({ value: o, label: o }))}
-        onChange={(osTypes) => set({ osTypes })}
+        options={osOptions}
+        onChange={onOs}
       />
-      <Select
-        mode="multiple"
-        allowClear
+      <FilterSelect
         data-testid="fleet-filter-status"
         placeholder={t("instances.status")}
-        style={{ minWidth: 140 }}
+        style={OS_STYLE}
         value={filters.statuses}
-        options={statuses.map((s) => ({ value: s, label: s }))}
-        onChange={(statuses) => set({ statuses })}
+        options={statusOptions}
+        onChange={onStatus}
       />
-      <Select<CheckId[]>
-        mode="multiple"
-        allowClear
+      <FilterSelect<CheckId>
         data-testid="fleet-filter-failing"
         placeholder={t("instances.failing")}
-        style={{ minWidth: 200 }}
+        style={FAILING_STYLE}
         value={filters.failing}
-        options={CHECK_IDS.map((id) => ({ value: id, label: t(`fleet.check.${id}`) }))}
-        onChange={(failing) => set({ failing })}
+        options={failingOptions}
+        onChange={onFailing}
       />
     </Space>
   );

@@ -1,7 +1,7 @@
 // Above the table: which regions to show and read, the inventory's age, Refresh (a task:
 // the window stays usable) with its progress and Cancel, and the deep check.
 import { Button, Progress, Select, Space, Typography } from "antd";
-import { useEffect, useState } from "react";
+import { memo, useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { FleetEvent } from "../../bindings/FleetEvent";
 import type { TaskStatus } from "../../backend/useTask";
@@ -47,6 +47,28 @@ interface Props {
   deepCheck: { status: TaskStatus; events: FleetEvent[]; count: number; selected: boolean; start(): void };
 }
 
+const REGION_STYLE = { minWidth: 240 };
+
+// Its own memoised component: the toolbar renders again as the rows shown change (the
+// deep check's count), the region list does not.
+const RegionSelect = memo(function RegionSelect({ regions, chosen, onChoose }: Pick<Props, "regions" | "chosen" | "onChoose">) {
+  const { t } = useTranslation();
+  const options = useMemo(() => regions.map((r) => ({ value: r, label: r })), [regions]);
+  return (
+    <Select
+      mode="multiple"
+      allowClear
+      data-testid="fleet-region-select"
+      placeholder={t("instances.allRegions")}
+      style={REGION_STYLE}
+      value={chosen}
+      options={options}
+      onChange={onChoose}
+      aria-label={t("instances.regions")}
+    />
+  );
+});
+
 export function FleetToolbar({ regions, chosen, onChoose, age, refresh, deepCheck }: Props) {
   const { t, i18n } = useTranslation();
   const [now, setNow] = useState(() => Date.now());
@@ -61,17 +83,7 @@ export function FleetToolbar({ regions, chosen, onChoose, age, refresh, deepChec
 
   return (
     <Space wrap className="fleet-toolbar" data-testid="fleet-toolbar">
-      <Select
-        mode="multiple"
-        allowClear
-        data-testid="fleet-region-select"
-        placeholder={t("instances.allRegions")}
-        style={{ minWidth: 240 }}
-        value={chosen}
-        options={regions.map((r) => ({ value: r, label: r }))}
-        onChange={onChoose}
-        aria-label={t("instances.regions")}
-      />
+      <RegionSelect regions={regions} chosen={chosen} onChoose={onChoose} />
       <Button type="primary" data-testid="fleet-refresh" data-status={refresh.status} loading={running} onClick={refresh.start}>
         {running ? t("instances.refreshing") : t("instances.refresh")}
       </Button>

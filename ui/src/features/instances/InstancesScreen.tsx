@@ -3,7 +3,7 @@
 // instance's checks and fixes in a drawer, and the deep check. Partial inventories say
 // which region and call are missing. The region scan card stays below.
 import { Alert, Button, Empty, Typography } from "antd";
-import { useMemo, useState } from "react";
+import { useCallback, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorAlert } from "../../components/ErrorAlert";
 import { PageHeader } from "../../components/PageHeader";
@@ -16,6 +16,8 @@ import { InstanceDrawer } from "./InstanceDrawer";
 import { RegionScanCard } from "./RegionScanCard";
 import { useInstanceSelection } from "./selection";
 import { useFleet } from "./useFleet";
+
+const NO_REGIONS: string[] = [];
 
 export function InstancesScreen() {
   const { t } = useTranslation();
@@ -35,9 +37,11 @@ export function InstancesScreen() {
     const keys = new Set(selected);
     return rows.filter((r) => keys.has(r.key)).map((r) => r.assessed);
   }, [rows, selected]);
-  const regions = inventory?.regions ?? [];
+  const regions = inventory?.regions ?? NO_REGIONS;
   const openRow = open ? rows.find((r) => r.key === open)?.assessed : undefined;
-  const deepTargets = selected.length ? [...selected] : shown.map((r) => r.key);
+  // The deep check's targets are listed when it starts, not on every keystroke.
+  const deepTargets = () => (selected.length ? [...selected] : shown.map((r) => r.key));
+  const onChooseRegions = useCallback((regions: string[]) => setFilters((f) => ({ ...f, regions })), []);
 
   return (
     <div className="fleet-picker" data-testid="fleet-picker" data-total={rows.length} data-shown={shown.length}>
@@ -45,7 +49,7 @@ export function InstancesScreen() {
       <FleetToolbar
         regions={regions}
         chosen={filters.regions}
-        onChoose={(r) => setFilters({ ...filters, regions: r })}
+        onChoose={onChooseRegions}
         age={fleet.stored ? { ageMs: fleet.stored.ageMs, fetchedAt: fleet.fetchedAt } : undefined}
         refresh={{
           status: fleet.refresh.status,
@@ -57,9 +61,9 @@ export function InstancesScreen() {
         deepCheck={{
           status: fleet.deepCheck.status,
           events: fleet.deepCheck.events,
-          count: inventory ? deepTargets.length : 0,
+          count: inventory ? selected.length || shown.length : 0,
           selected: selected.length > 0,
-          start: () => void fleet.deepCheck.start({ instanceIds: deepTargets }),
+          start: () => void fleet.deepCheck.start({ instanceIds: deepTargets() }),
         }}
       />
       {fleet.loadError ? <ErrorAlert error={fleet.loadError} context={t("instances.loadFailed")} /> : null}
