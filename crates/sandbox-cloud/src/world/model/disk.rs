@@ -1,7 +1,6 @@
 //! Cloud disks and which categories a snapshot-consistent group accepts (reference §3.3).
 
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::clock::{iso, SimTime};
 use crate::world::model::status::DiskStatus;
@@ -34,10 +33,6 @@ pub struct Disk {
 impl Disk {
     pub fn group_eligible(&self) -> bool {
         GROUP_CATEGORIES.contains(&self.category.as_str()) && self.multi_attach != "Enabled"
-    }
-
-    pub fn to_json(&self) -> Value {
-        serde_json::to_value(self.view()).unwrap_or_default()
     }
 
     /// What DescribeDisks answers for this disk, serialised without a `Value` in between
