@@ -9,7 +9,9 @@
 //! Knobs (env): BENCH_INSTANCES (10000), BENCH_REGIONS (25), BENCH_SEED (42),
 //! BENCH_LATENCY_MS (60), BENCH_RUNS (3 timed inventories), BENCH_SDK_SAMPLE (75
 //! instances get the SDK loop's per-instance calls; the rest is extrapolated; 0 = all),
-//! BENCH_SDK (1; 0 skips the SDK loop), BENCH_PYTHON (target/sdk-venv/bin/python).
+//! BENCH_SDK (1; 0 skips the SDK loop), BENCH_PYTHON (target/sdk-venv/bin/python),
+//! BENCH_TIMELINE (set: one more inventory printing on stderr when each region starts
+//! and ends, in ms from its start).
 //!
 //! The client is the app's: default `LimitSettings` (per endpoint 8 calls in flight,
 //! 20 calls/s, burst 20; one endpoint per region, RAM central) and default retries.
@@ -37,6 +39,25 @@ fn admin() -> sandbox_cloud::DemoAccount {
         .into_iter()
         .find(|a| a.power == "admin")
         .expect("demo admin account")
+}
+
+/// The sandbox on a runtime of its own, as the cloud is a process of its own: its world
+/// lock must not park the client's async workers (on one shared runtime a request
+/// waiting for the lock blocks a worker the client needs).
+fn start_apart(options: SandboxOptions) -> RunningSandbox {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .expect("sandbox runtime");
+        rt.block_on(async move {
+            let sb = sandbox_cloud::start(options).await.expect("sandbox starts");
+            tx.send(sb).expect("bench waits for the sandbox");
+            std::future::pending::<()>().await
+        })
+    });
+    rx.recv().expect("sandbox started")
 }
 
 fn client(sb: &RunningSandbox) -> Client {
@@ -192,16 +213,14 @@ async fn main() {
     let with_sdk = env_num("BENCH_SDK", 1u8) != 0;
 
     let started = Instant::now();
-    let sb = sandbox_cloud::start(SandboxOptions {
+    let sb = start_apart(SandboxOptions {
         scenario: "scale".into(),
         seed,
         time_scale: 0.0,
         scale_instances: instances,
         scale_regions: regions,
         ..SandboxOptions::default()
-    })
-    .await
-    .expect("sandbox starts");
+    });
     let loaded = started.elapsed();
     // The bound is round trips, not rate limits: the scenario's flow control (a bucket
     // per account and action, refilled on the sandbox clock, which is paused here) is off.
@@ -232,10 +251,13 @@ async fn main() {
         limits.max_in_flight, limits.rate_per_sec, limits.burst
     );
 
-    let c = client(&sb);
     let mut times = Vec::new();
     let mut last = None;
     for _ in 0..runs {
+        // A new client each run, as each `appsnap instances` starts one: a reused one
+        // would start with the politeness buckets the last run drained (19 of a
+        // region's 20-call burst) and wait for them to refill.
+        let c = client(&sb);
         let before = calls(&sb).await;
         let t = Instant::now();
         let inv = inventory(&c, &InventoryOptions::default(), &Reporter::silent())
@@ -254,6 +276,30 @@ async fn main() {
         assert_eq!(ids.len(), instances, "every instance exactly once");
         times.push(took);
         last = Some((inv, made));
+    }
+    if std::env::var_os("BENCH_TIMELINE").is_some() {
+        let c = client(&sb);
+        let t0 = Instant::now();
+        let reporter = Reporter::new(
+            move |e: appsnap_core::fleet::FleetEvent| {
+                let name = match e {
+                    appsnap_core::fleet::FleetEvent::RegionsListed { .. } => "listed".to_string(),
+                    appsnap_core::fleet::FleetEvent::RegionStarted { region_id } => {
+                        format!("start {region_id}")
+                    }
+                    appsnap_core::fleet::FleetEvent::RegionDone { region_id, .. } => {
+                        format!("done {region_id}")
+                    }
+                    _ => return,
+                };
+                eprintln!("{:7.1} {name}", t0.elapsed().as_secs_f64() * 1000.0);
+            },
+            Default::default(),
+        );
+        inventory(&c, &InventoryOptions::default(), &reporter)
+            .await
+            .expect("inventory");
+        eprintln!("{:7.1} end", t0.elapsed().as_secs_f64() * 1000.0);
     }
     let (inv, made) = last.expect("at least one run");
     times.sort();
@@ -288,6 +334,7 @@ async fn main() {
     // sandbox renders and the client decodes every reply on the same cores), a floor that
     // latency hiding cannot go below.
     control(&sb, reqwest::Method::DELETE, "faults", json!({})).await;
+    let c = client(&sb);
     let t = Instant::now();
     let inv = inventory(&c, &InventoryOptions::default(), &Reporter::silent())
         .await

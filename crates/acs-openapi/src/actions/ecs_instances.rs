@@ -71,18 +71,35 @@ impl DescribeInstancesRequest {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
-pub struct DescribeInstancesResponse {
+pub struct DescribeInstancesResponse<I = Instance> {
     pub request_id: String,
     pub total_count: u64,
     /// The next page's cursor; absent (or empty) on the last page.
     pub next_token: Option<String>,
-    pub instances: Instances,
+    pub instances: Instances<I>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-pub struct Instances {
-    #[serde(rename = "Instance", default)]
-    pub instance: Vec<Instance>,
+pub struct Instances<I = Instance> {
+    #[serde(rename = "Instance", default = "Vec::new")]
+    pub instance: Vec<I>,
+}
+
+/// The fields of a DescribeInstances item that a fleet inventory reads. The rest of each
+/// item is skipped, not kept: ten thousand full items are ≈ 25 owned strings each.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct InstanceBrief {
+    pub instance_id: String,
+    pub instance_name: String,
+    pub status: String,
+    pub zone_id: String,
+    #[serde(rename = "OSName")]
+    pub os_name: String,
+    #[serde(rename = "OSNameEn")]
+    pub os_name_en: String,
+    #[serde(rename = "OSType")]
+    pub os_type: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -172,18 +189,33 @@ impl DescribeDisksRequest {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "PascalCase", default)]
-pub struct DescribeDisksResponse {
+pub struct DescribeDisksResponse<D = Disk> {
     pub request_id: String,
     pub total_count: u64,
     /// The next page's cursor; absent (or empty) on the last page.
     pub next_token: Option<String>,
-    pub disks: Disks,
+    pub disks: Disks<D>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-pub struct Disks {
-    #[serde(rename = "Disk", default)]
-    pub disk: Vec<Disk>,
+pub struct Disks<D = Disk> {
+    #[serde(rename = "Disk", default = "Vec::new")]
+    pub disk: Vec<D>,
+}
+
+/// The fields of a DescribeDisks item that a fleet inventory reads (see `InstanceBrief`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "PascalCase", default)]
+pub struct DiskBrief {
+    pub disk_id: String,
+    pub category: String,
+    /// GiB.
+    pub size: u64,
+    /// `system` or `data`.
+    #[serde(rename = "Type")]
+    pub disk_type: String,
+    pub instance_id: String,
+    pub multi_attach: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -236,6 +268,16 @@ impl Client {
         |r: DescribeInstancesResponse| (r.instances.instance, r.next_token)
     );
 
+    /// One page of `InstanceBrief`s: the same call as `describe_instances`, less decoded.
+    pub async fn describe_instance_briefs(
+        &self,
+        region: &str,
+        req: &DescribeInstancesRequest,
+    ) -> Result<DescribeInstancesResponse<InstanceBrief>, AcsError> {
+        self.call(&ecs("DescribeInstances", region, req.params()))
+            .await
+    }
+
     pub async fn describe_disks(
         &self,
         region: &str,
@@ -248,6 +290,21 @@ impl Client {
         /// Every matching disk, following `NextToken`.
         describe_disks_stream, describe_disks, DescribeDisksRequest, Disk,
         |r: DescribeDisksResponse| (r.disks.disk, r.next_token)
+    );
+
+    /// One page of `DiskBrief`s: the same call as `describe_disks`, less decoded.
+    pub async fn describe_disk_briefs(
+        &self,
+        region: &str,
+        req: &DescribeDisksRequest,
+    ) -> Result<DescribeDisksResponse<DiskBrief>, AcsError> {
+        self.call(&ecs("DescribeDisks", region, req.params())).await
+    }
+
+    next_token_stream!(
+        /// Every matching disk as a `DiskBrief`, following `NextToken`.
+        describe_disk_briefs_stream, describe_disk_briefs, DescribeDisksRequest, DiskBrief,
+        |r: DescribeDisksResponse<DiskBrief>| (r.disks.disk, r.next_token)
     );
 
     pub async fn stop_instance(
@@ -293,6 +350,53 @@ mod tests {
         assert_eq!(i.vpc_attributes.vswitch_id, "vsw-1");
         assert_eq!(i.vpc_attributes.private_ip_address.ip_address, ["10.0.0.1"]);
         assert_eq!(i.tags.tag[0].tag_key, "env");
+    }
+
+    #[test]
+    fn briefs_read_the_same_fields_as_the_full_items() {
+        let instances = r#"{"RequestId":"R","NextToken":"n","Instances":{"Instance":[{"InstanceId":"i-1",
+            "InstanceName":"db","Status":"Running","ZoneId":"cn-hangzhou-h","OSType":"linux",
+            "OSName":"CentOS 7.9 64位","OSNameEn":"CentOS 7.9 64 bit","Cpu":2,
+            "VpcAttributes":{"VpcId":"vpc-1"},"Tags":{"Tag":[]}}]}}"#;
+        let full: DescribeInstancesResponse = serde_json::from_str(instances).unwrap();
+        let brief: DescribeInstancesResponse<InstanceBrief> =
+            serde_json::from_str(instances).unwrap();
+        let (f, b) = (&full.instances.instance[0], &brief.instances.instance[0]);
+        assert_eq!(brief.next_token.as_deref(), Some("n"));
+        assert_eq!(
+            (&b.instance_id, &b.instance_name, &b.status, &b.zone_id),
+            (&f.instance_id, &f.instance_name, &f.status, &f.zone_id)
+        );
+        assert_eq!(
+            (&b.os_type, &b.os_name, &b.os_name_en),
+            (&f.os_type, &f.os_name, &f.os_name_en)
+        );
+        assert_eq!(b.os_name_en, "CentOS 7.9 64 bit");
+
+        let disks = r#"{"RequestId":"R","Disks":{"Disk":[{"DiskId":"d-1","Category":"cloud_essd",
+            "Size":40,"Type":"system","InstanceId":"i-1","MultiAttach":"Disabled","Device":"/dev/xvda"}]}}"#;
+        let full: DescribeDisksResponse = serde_json::from_str(disks).unwrap();
+        let brief: DescribeDisksResponse<DiskBrief> = serde_json::from_str(disks).unwrap();
+        let (f, b) = (&full.disks.disk[0], &brief.disks.disk[0]);
+        assert_eq!(
+            (
+                &b.disk_id,
+                &b.category,
+                b.size,
+                &b.disk_type,
+                &b.instance_id,
+                &b.multi_attach
+            ),
+            (
+                &f.disk_id,
+                &f.category,
+                f.size,
+                &f.disk_type,
+                &f.instance_id,
+                &f.multi_attach
+            )
+        );
+        assert_eq!((b.size, b.disk_type.as_str()), (40, "system"));
     }
 
     #[test]

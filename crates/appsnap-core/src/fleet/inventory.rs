@@ -13,16 +13,18 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use acs_openapi::actions::cloud_assistant::DescribeCloudAssistantStatusResponse;
 use acs_openapi::actions::ecs_instances::{
-    DescribeDisksRequest, DescribeInstancesRequest, Instance,
+    DescribeDisksRequest, DescribeInstancesRequest, InstanceBrief,
 };
 use acs_openapi::{AcsError, Client, Params, Product, Request};
 use futures::channel::mpsc::{self, UnboundedSender};
 use futures::{StreamExt, TryStreamExt};
+use tokio_util::task::AbortOnDropHandle;
 
 use super::predict::assess;
 use super::roles::evaluate_roles;
 use super::types::{
-    AgentFact, DiskFact, FleetEvent, FleetInstance, Inventory, InventoryOptions, Missing, RoleFact,
+    AgentFact, Assessed, DiskFact, FleetEvent, FleetInstance, Inventory, InventoryOptions, Missing,
+    RoleFact,
 };
 use crate::error::{AppError, ErrorCode};
 use crate::progress::Reporter;
@@ -62,9 +64,28 @@ pub async fn inventory(
         region_ids: regions.clone(),
     });
     let parallel = options.parallel_regions.clamp(1, MAX_PARALLEL_REGIONS) as usize;
-    let reads: Vec<RegionRead> = futures::stream::iter(regions.iter().cloned())
-        .map(|region| read_region(client, region, reporter))
+    let limit = options.group_disk_limit;
+    // Each region is a task of its own, checked as soon as it is read: decoding and
+    // checking use every core and overlap the other regions' calls (one task would
+    // poll every region on one thread, and checking all at the end adds its whole CPU
+    // time to the wall time). Dropping the inventory aborts them.
+    let reads: Vec<RegionRead<Assessed>> = futures::stream::iter(regions.iter().cloned())
+        .map(|region| {
+            let (client, reporter) = (client.clone(), reporter.clone());
+            AbortOnDropHandle::new(tokio::spawn(async move {
+                let read = read_region(&client, region, &reporter).await?;
+                Ok(RegionRead {
+                    instances: read
+                        .instances
+                        .into_iter()
+                        .map(|i| assess(i, limit))
+                        .collect(),
+                    missing: read.missing,
+                })
+            }))
+        })
         .buffered(parallel)
+        .map(|joined| joined.unwrap_or_else(|e| Err(AppError::internal(e.to_string()))))
         .try_collect()
         .await?;
     let mut instances = Vec::new();
@@ -75,12 +96,17 @@ pub async fn inventory(
     }
     reporter.checkpoint()?;
     missing.extend(evaluate_roles(client, &mut instances, reporter).await?);
+    // The role check of an attached role waited for its policies: check those again.
+    let instances = instances
+        .into_iter()
+        .map(|a| match a.instance.role {
+            RoleFact::Attached { .. } => assess(a.instance, limit),
+            _ => a,
+        })
+        .collect();
     Ok(Inventory {
         regions,
-        instances: instances
-            .into_iter()
-            .map(|i| assess(i, options.group_disk_limit))
-            .collect(),
+        instances,
         group_disk_limit: options.group_disk_limit,
         missing,
     })
@@ -215,9 +241,7 @@ async fn read_region(
         .map(|i| {
             let id = i.instance_id;
             FleetInstance {
-                disks: disks
-                    .as_ref()
-                    .map(|d| d.get(&id).cloned().unwrap_or_default()),
+                disks: disks.as_mut().map(|d| d.remove(&id).unwrap_or_default()),
                 agent: agents.remove(&id),
                 role: if roles_failed.contains(&id) {
                     RoleFact::Unknown
@@ -275,7 +299,7 @@ impl Batcher {
         }
     }
 
-    fn add(&mut self, page: &[Instance]) {
+    fn add(&mut self, page: &[InstanceBrief]) {
         if page.is_empty() {
             return;
         }
@@ -364,8 +388,8 @@ async fn list_instances(
     client: &Client,
     region: &str,
     reporter: &Reporter<FleetEvent>,
-    on_page: &mut (dyn FnMut(&[Instance]) + Send),
-) -> Result<Result<Vec<Instance>, AcsError>, AppError> {
+    on_page: &mut (dyn FnMut(&[InstanceBrief]) + Send),
+) -> Result<Result<Vec<InstanceBrief>, AcsError>, AppError> {
     let mut request = DescribeInstancesRequest {
         max_results: Some(INSTANCE_PAGE),
         ..Default::default()
@@ -374,7 +398,7 @@ async fn list_instances(
     let mut seen = BTreeSet::new();
     loop {
         reporter.checkpoint()?;
-        let page = match client.describe_instances(region, &request).await {
+        let page = match client.describe_instance_briefs(region, &request).await {
             Ok(p) => p,
             Err(e) => return Ok(Err(e)),
         };
@@ -401,7 +425,7 @@ async fn list_disks(
     region: &str,
 ) -> Result<BTreeMap<String, Vec<DiskFact>>, AcsError> {
     let disks: Vec<_> = client
-        .describe_disks_stream(
+        .describe_disk_briefs_stream(
             region,
             DescribeDisksRequest {
                 max_results: Some(DISK_PAGE),
@@ -481,9 +505,9 @@ pub(super) fn miss(region: &str, action: &str, effect: &str, err: &AcsError) -> 
     }
 }
 
-/// What one region gave.
-struct RegionRead {
-    instances: Vec<FleetInstance>,
+/// What one region gave: its instances read, then checked.
+struct RegionRead<I = FleetInstance> {
+    instances: Vec<I>,
     missing: Vec<Missing>,
 }
 

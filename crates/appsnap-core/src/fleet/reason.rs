@@ -151,12 +151,39 @@ impl Reason {
                 ((*k).to_owned(), v.clone())
             })
             .collect();
-        let mut text = key.english_template().to_owned();
-        for (name, value) in &params {
-            text = text.replace(&format!("{{{{{name}}}}}"), value);
+        Self {
+            key,
+            text: fill(key.english_template(), &params),
+            params,
         }
-        Self { key, params, text }
     }
+}
+
+/// The template with each `{{name}}` replaced, in one pass (an inventory fills ten
+/// reasons for each of thousands of instances). An unknown name stays as written.
+fn fill(template: &str, params: &BTreeMap<String, String>) -> String {
+    let mut text = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(open) = rest.find("{{") {
+        text.push_str(&rest[..open]);
+        let after = &rest[open + 2..];
+        match after.find("}}") {
+            Some(close) => {
+                let name = &after[..close];
+                match params.get(name) {
+                    Some(value) => text.push_str(value),
+                    None => text.push_str(&rest[open..open + close + 4]),
+                }
+                rest = &after[close + 2..];
+            }
+            None => {
+                text.push_str(&rest[open..]);
+                rest = "";
+            }
+        }
+    }
+    text.push_str(rest);
+    text
 }
 
 #[cfg(test)]
@@ -178,6 +205,14 @@ mod tests {
             declared.sort_unstable();
             assert_eq!(used, declared, "{key:?}: {template}");
         }
+    }
+
+    #[test]
+    fn a_template_keeps_what_it_cannot_fill() {
+        let params = BTreeMap::from([("a".to_owned(), "1".to_owned())]);
+        assert_eq!(fill("{{a}}+{{b}}={{a}}", &params), "1+{{b}}=1");
+        assert_eq!(fill("open {{a", &params), "open {{a");
+        assert_eq!(fill("", &params), "");
     }
 
     #[test]

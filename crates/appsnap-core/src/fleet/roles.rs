@@ -9,20 +9,20 @@ use acs_openapi::Client;
 use serde_json::Value;
 
 use super::inventory::miss;
-use super::types::{FleetEvent, FleetInstance, Missing, RoleFact};
+use super::types::{Assessed, FleetEvent, Missing, RoleFact};
 use crate::error::AppError;
 use crate::progress::Reporter;
 use crate::ram::{evaluate_policy, Evaluation};
 
 pub(super) async fn evaluate_roles(
     client: &Client,
-    instances: &mut [FleetInstance],
+    instances: &mut [Assessed],
     reporter: &Reporter<FleetEvent>,
 ) -> Result<Vec<Missing>, AppError> {
     // RAM role names are case-insensitive: one read per role however it is spelled.
     let names: BTreeMap<String, String> = instances
         .iter()
-        .filter_map(|i| match &i.role {
+        .filter_map(|a| match &a.instance.role {
             RoleFact::Attached { role_name, .. } => {
                 Some((role_name.to_ascii_lowercase(), role_name.clone()))
             }
@@ -75,11 +75,11 @@ pub(super) async fn evaluate_roles(
             verdicts.insert(key, evaluate_policy(&merged(&texts)));
         }
     }
-    for i in instances.iter_mut() {
+    for a in instances.iter_mut() {
         if let RoleFact::Attached {
             role_name,
             evaluation,
-        } = &mut i.role
+        } = &mut a.instance.role
         {
             *evaluation = verdicts.get(&role_name.to_ascii_lowercase()).cloned();
         }

@@ -6,6 +6,7 @@ use super::paging::{limits, page, Limits};
 use super::{merge, Call, Splice};
 use crate::errors::{ApiError, ApiResult};
 use crate::world::lifecycle;
+use crate::world::model::disk::Disk;
 use crate::world::ram::wildcard_match;
 
 pub fn describe_regions(c: &mut Call) -> ApiResult<Value> {
@@ -96,7 +97,11 @@ pub fn describe_disks(c: &mut Call) -> ApiResult<Value> {
     };
     // Page first, render after (as for instances): a scale region has thousands of disks.
     let (disks, fields) = page(disks, &c.p, l, false)?;
-    let items = Splice::list("Disks", "Disk", disks.into_iter().map(|d| d.view()));
+    // Copies, serialised after the world's lock is released: the largest pages there are.
+    let disks: Vec<Disk> = disks.into_iter().cloned().collect();
+    let items = Splice::later("Disks", "Disk", move || {
+        Splice::text(disks.iter().map(Disk::view))
+    });
     Ok(super::list_views(c, items, fields))
 }
 

@@ -9,11 +9,27 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 /// The items of `{outer: {inner: [...]}}`, as JSON text.
-#[derive(Debug)]
 pub struct Splice {
     pub(super) outer: &'static str,
     pub(super) inner: &'static str,
-    items: Box<RawValue>,
+    items: Items,
+}
+
+enum Items {
+    Text(Box<RawValue>),
+    /// Owned copies of the items, serialised once the world's lock is released (a page
+    /// of 500 disks is ≈ 2 ms of serialising that would hold up every other call).
+    Later(Box<dyn FnOnce() -> Box<RawValue> + Send>),
+}
+
+impl std::fmt::Debug for Splice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let items = match &self.items {
+            Items::Text(t) => t.get(),
+            Items::Later(_) => "(not yet serialised)",
+        };
+        write!(f, "Splice({}.{}: {items})", self.outer, self.inner)
+    }
 }
 
 impl Splice {
@@ -22,18 +38,55 @@ impl Splice {
         inner: &'static str,
         items: impl IntoIterator<Item = T>,
     ) -> Self {
-        let items: Vec<T> = items.into_iter().collect();
         Splice {
             outer,
             inner,
-            // Serialising borrowed views of plain data cannot fail.
-            items: serde_json::value::to_raw_value(&items).expect("views serialise"),
+            items: Items::Text(Self::text(items)),
+        }
+    }
+
+    /// A list serialised by `render` when the answer is written, after the lock.
+    pub fn later(
+        outer: &'static str,
+        inner: &'static str,
+        render: impl FnOnce() -> Box<RawValue> + Send + 'static,
+    ) -> Self {
+        Splice {
+            outer,
+            inner,
+            items: Items::Later(Box::new(render)),
+        }
+    }
+
+    /// Views as one JSON array.
+    pub fn text<T: Serialize>(items: impl IntoIterator<Item = T>) -> Box<RawValue> {
+        let items: Vec<T> = items.into_iter().collect();
+        // Serialising views of plain data cannot fail.
+        serde_json::value::to_raw_value(&items).expect("views serialise")
+    }
+
+    /// Serialises a `later` list now; a no-op for one that already is.
+    pub fn render(&mut self) {
+        if matches!(self.items, Items::Later(_)) {
+            if let Items::Later(render) =
+                std::mem::replace(&mut self.items, Items::Text(Box::default()))
+            {
+                self.items = Items::Text(render());
+            }
+        }
+    }
+
+    fn items(&self) -> &RawValue {
+        match &self.items {
+            Items::Text(t) => t,
+            Items::Later(_) => panic!("Splice::render must run before its items are written"),
         }
     }
 
     /// The body with the items as `Value`s: for XML answers and the idempotency cache.
-    pub fn fold_into(self, body: &mut Value) {
-        let items: Value = serde_json::from_str(self.items.get()).unwrap_or_default();
+    pub fn fold_into(mut self, body: &mut Value) {
+        self.render();
+        let items: Value = serde_json::from_str(self.items().get()).unwrap_or_default();
         if let Some(list) = body.get_mut(self.outer).and_then(Value::as_object_mut) {
             list.insert(self.inner.to_owned(), items);
         }
@@ -77,7 +130,7 @@ impl Serialize for Around<'_> {
                     },
                 )
             } else {
-                m.serialize_entry(k, &self.splice.items)
+                m.serialize_entry(k, self.splice.items())
             }
         })
     }
@@ -134,5 +187,31 @@ mod tests {
         splice.fold_into(&mut folded);
         assert_eq!(folded, spliced);
         assert_eq!(folded["Items"]["Item"][0]["Id"], 7);
+    }
+
+    #[test]
+    fn a_later_list_renders_once_to_the_same_text() {
+        let renders = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
+        let counted = renders.clone();
+        let mut later = Splice::later("Items", "Item", move || {
+            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Splice::text([Item { id: 1 }, Item { id: 2 }])
+        });
+        assert_eq!(
+            renders.load(std::sync::atomic::Ordering::SeqCst),
+            0,
+            "not before render"
+        );
+        later.render();
+        later.render();
+        assert_eq!(renders.load(std::sync::atomic::Ordering::SeqCst), 1);
+        let now = Splice::list("Items", "Item", [Item { id: 1 }, Item { id: 2 }]);
+        assert_eq!(
+            serde_json::to_string(&later.around(&body())).unwrap(),
+            serde_json::to_string(&now.around(&body())).unwrap()
+        );
+        let mut folded = body();
+        Splice::later("Items", "Item", || Splice::text([Item { id: 3 }])).fold_into(&mut folded);
+        assert_eq!(folded["Items"]["Item"][0]["Id"], 3);
     }
 }
