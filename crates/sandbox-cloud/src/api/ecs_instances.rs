@@ -1,5 +1,7 @@
 //! ECS: regions, instances, disks, instance state, instance RAM roles.
 
+use std::sync::Arc;
+
 use serde_json::{json, Value};
 
 use super::paging::{limits, page, Limits};
@@ -84,7 +86,7 @@ pub fn describe_disks(c: &mut Call) -> ApiResult<Value> {
         .filter(|d| status.as_ref().is_none_or(|k| d.status.as_str() == k))
         .filter(|d| d.tags.matches(&tags))
         .collect();
-    disks.sort_by(|a, b| {
+    disks.sort_unstable_by(|a, b| {
         (&a.instance_id, a.kind != "system", &a.device).cmp(&(
             &b.instance_id,
             b.kind != "system",
@@ -97,10 +99,10 @@ pub fn describe_disks(c: &mut Call) -> ApiResult<Value> {
     };
     // Page first, render after (as for instances): a scale region has thousands of disks.
     let (disks, fields) = page(disks, &c.p, l, false)?;
-    // Copies, serialised after the world's lock is released: the largest pages there are.
-    let disks: Vec<Disk> = disks.into_iter().cloned().collect();
+    // Serialised after the world's lock is released: the largest pages there are.
+    let disks: Vec<Arc<Disk>> = disks.into_iter().cloned().collect();
     let items = Splice::later("Disks", "Disk", move || {
-        Splice::text(disks.iter().map(Disk::view))
+        Splice::text(disks.iter().map(|d| d.view()))
     });
     Ok(super::list_views(c, items, fields))
 }

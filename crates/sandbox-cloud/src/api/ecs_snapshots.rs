@@ -1,5 +1,7 @@
 //! ECS snapshots, snapshot-consistent groups, tags and rollback (reference §3.14–3.18).
 
+use std::sync::Arc;
+
 use serde_json::{json, Value};
 
 use super::paging::{limits, page};
@@ -179,7 +181,7 @@ pub fn describe_snapshots(c: &mut Call) -> ApiResult<Value> {
 fn tags_of<'r>(reg: &'r mut Region, kind: &str, id: &str) -> ApiResult<Option<&'r mut Tags>> {
     Ok(match kind {
         "instance" => reg.instances.get_mut(id).map(|x| &mut x.tags),
-        "disk" => reg.disks.get_mut(id).map(|x| &mut x.tags),
+        "disk" => reg.disks.get_mut(id).map(|x| &mut Arc::make_mut(x).tags),
         "snapshot" => reg.snapshots.get_mut(id).map(|x| &mut x.tags),
         "command" => reg.commands.get_mut(id).map(|x| &mut x.tags),
         "invocation" => reg.invocations.get_mut(id).map(|x| &mut x.tags),
@@ -344,7 +346,7 @@ fn reset_one(
         }
     }
     if let Some(d) = reg.disks.get_mut(disk_id) {
-        d.reset_from = Some(snapshot_id.to_string());
+        Arc::make_mut(d).reset_from = Some(snapshot_id.to_string());
     }
     Ok(())
 }

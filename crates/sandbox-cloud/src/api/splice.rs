@@ -58,11 +58,11 @@ impl Splice {
         }
     }
 
-    /// Views as one JSON array.
+    /// Views as one JSON array, each made and written in turn (no list of them).
     pub fn text<T: Serialize>(items: impl IntoIterator<Item = T>) -> Box<RawValue> {
-        let items: Vec<T> = items.into_iter().collect();
+        let seq = Seq(std::cell::Cell::new(Some(items.into_iter())));
         // Serialising views of plain data cannot fail.
-        serde_json::value::to_raw_value(&items).expect("views serialise")
+        serde_json::value::to_raw_value(&seq).expect("views serialise")
     }
 
     /// Serialises a `later` list now; a no-op for one that already is.
@@ -99,6 +99,15 @@ impl Splice {
             splice: self,
             depth: 0,
         }
+    }
+}
+
+/// An iterator serialised as a sequence, once.
+struct Seq<I>(std::cell::Cell<Option<I>>);
+
+impl<I: Iterator<Item = T>, T: Serialize> Serialize for Seq<I> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.take().into_iter().flatten())
     }
 }
 

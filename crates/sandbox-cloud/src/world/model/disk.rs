@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::clock::{iso, SimTime};
+use crate::clock::{SimTime, Stamp};
 use crate::world::model::status::DiskStatus;
 use crate::world::model::tags::{TagSet, Tags};
 
@@ -38,18 +38,18 @@ impl Disk {
     /// What DescribeDisks answers for this disk, serialised without a `Value` in between
     /// (a scale region's pages of 500 disks through `Value` were most of the sandbox's CPU).
     pub fn view(&self) -> DiskView<'_> {
-        let attached = iso(self.creation_time);
+        let attached = Stamp::seconds(self.creation_time);
         DiskView {
             attachments: Attachments {
                 attachment: self.instance_id.as_deref().map(|instance_id| Attachment {
-                    attached_time: attached.clone(),
+                    attached_time: attached,
                     device: &self.device,
                     instance_id,
                 }),
             },
             bursting_enabled: self.category == "cloud_auto",
             category: &self.category,
-            creation_time: attached.clone(),
+            creation_time: attached,
             delete_with_instance: self.kind == "system",
             description: "",
             device: &self.device,
@@ -79,7 +79,7 @@ impl Disk {
 #[derive(Serialize)]
 pub struct DiskView<'a> {
     #[serde(rename = "AttachedTime")]
-    attached_time: String,
+    attached_time: Stamp,
     #[serde(rename = "Attachments")]
     attachments: Attachments<'a>,
     #[serde(rename = "BurstingEnabled")]
@@ -87,7 +87,7 @@ pub struct DiskView<'a> {
     #[serde(rename = "Category")]
     category: &'a str,
     #[serde(rename = "CreationTime")]
-    creation_time: String,
+    creation_time: Stamp,
     #[serde(rename = "DeleteWithInstance")]
     delete_with_instance: bool,
     #[serde(rename = "Description")]
@@ -138,7 +138,7 @@ struct Attachments<'a> {
 #[derive(Serialize)]
 struct Attachment<'a> {
     #[serde(rename = "AttachedTime")]
-    attached_time: String,
+    attached_time: Stamp,
     #[serde(rename = "Device")]
     device: &'a str,
     #[serde(rename = "InstanceId")]

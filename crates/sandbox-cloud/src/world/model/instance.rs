@@ -56,10 +56,10 @@ impl Instance {
     /// What DescribeInstances answers for this instance, serialised without a `Value` in
     /// between (pages of 100 instances, 10,000 of them in the scale scenario).
     pub fn view(&self) -> InstanceView<'_> {
-        let started = crate::clock::iso_minutes(self.creation_time);
+        let started = crate::clock::Stamp::minutes(self.creation_time);
         InstanceView {
             cpu: self.cpu,
-            creation_time: started.clone(),
+            creation_time: started,
             deletion_protection: false,
             description: "",
             eip_address: EipAddress {
@@ -133,7 +133,7 @@ pub struct InstanceView<'a> {
     #[serde(rename = "Cpu")]
     cpu: u32,
     #[serde(rename = "CreationTime")]
-    creation_time: String,
+    creation_time: crate::clock::Stamp,
     #[serde(rename = "DeletionProtection")]
     deletion_protection: bool,
     #[serde(rename = "Description")]
@@ -183,7 +183,7 @@ pub struct InstanceView<'a> {
     #[serde(rename = "SecurityGroupIds")]
     security_group_ids: SecurityGroupIds,
     #[serde(rename = "StartTime")]
-    start_time: String,
+    start_time: crate::clock::Stamp,
     #[serde(rename = "Status")]
     status: InstanceStatus,
     #[serde(rename = "Tags")]

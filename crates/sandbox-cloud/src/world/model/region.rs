@@ -1,6 +1,7 @@
 //! One region's resources for an account (the table of known regions is `region_table`).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::errors::ApiError;
 use crate::world::model::command::Command;
@@ -16,7 +17,8 @@ use crate::world::model::snapshot::{Snapshot, SnapshotGroup};
 pub struct Region {
     pub id: String,
     pub instances: BTreeMap<String, Instance>,
-    pub disks: BTreeMap<String, Disk>,
+    /// Shared, so a page of them can be serialised after the world's lock (see `api::splice`).
+    pub disks: BTreeMap<String, Arc<Disk>>,
     pub snapshots: BTreeMap<String, Snapshot>,
     pub snapshot_groups: BTreeMap<String, SnapshotGroup>,
     pub commands: BTreeMap<String, Command>,
@@ -50,6 +52,7 @@ impl Region {
             .disks
             .values()
             .filter(|d| d.instance_id.as_deref() == Some(instance_id))
+            .map(|d| &**d)
             .collect();
         disks.sort_by(|a, b| (a.kind != "system", &a.device).cmp(&(b.kind != "system", &b.device)));
         disks
