@@ -164,10 +164,10 @@ impl Reason {
 fn fill(template: &str, params: &BTreeMap<String, String>) -> String {
     let mut text = String::with_capacity(template.len() + 32);
     let mut rest = template;
-    while let Some(open) = rest.find("{{") {
+    while let Some(open) = doubled(rest, b'{') {
         text.push_str(&rest[..open]);
         let after = &rest[open + 2..];
-        match after.find("}}") {
+        match doubled(after, b'}') {
             Some(close) => {
                 let name = &after[..close];
                 match params.get(name) {
@@ -184,6 +184,21 @@ fn fill(template: &str, params: &BTreeMap<String, String>) -> String {
     }
     text.push_str(rest);
     text
+}
+
+/// Where `cc` first occurs, by a byte search (memchr) rather than a substring searcher,
+/// which cost more to set up than the short templates took to scan.
+fn doubled(s: &str, c: u8) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut from = 0;
+    while let Some(i) = b[from..].iter().position(|&x| x == c) {
+        let at = from + i;
+        if b.get(at + 1) == Some(&c) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 #[cfg(test)]
@@ -213,6 +228,7 @@ mod tests {
         assert_eq!(fill("{{a}}+{{b}}={{a}}", &params), "1+{{b}}=1");
         assert_eq!(fill("open {{a", &params), "open {{a");
         assert_eq!(fill("", &params), "");
+        assert_eq!(fill("{a} {{a}} {", &params), "{a} 1 {");
     }
 
     #[test]

@@ -9,6 +9,7 @@ use super::{merge, Call, Splice};
 use crate::errors::{ApiError, ApiResult};
 use crate::world::lifecycle;
 use crate::world::model::disk::Disk;
+use crate::world::model::instance::Instance;
 use crate::world::ram::wildcard_match;
 
 pub fn describe_regions(c: &mut Call) -> ApiResult<Value> {
@@ -55,7 +56,10 @@ pub fn describe_instances(c: &mut Call) -> ApiResult<Value> {
         .collect();
     // Page first, render after: the scale scenario has 10k+ instances.
     let (items, fields) = page(items, &c.p, limits(10, 100, 100), false)?;
-    let items = Splice::list("Instances", "Instance", items.into_iter().map(|i| i.view()));
+    let items: Vec<Arc<Instance>> = items.into_iter().cloned().collect();
+    let items = Splice::later("Instances", "Instance", move || {
+        Splice::text(items.iter().map(|i| i.view()))
+    });
     Ok(super::list_views(c, items, fields))
 }
 
@@ -195,7 +199,11 @@ pub fn attach_instance_ram_role(c: &mut Call) -> ApiResult<Value> {
     let mut results = Vec::new();
     let mut fail = 0;
     for id in &ids {
-        let inst = reg.instances.get_mut(id).expect("checked above");
+        let inst = reg
+            .instances
+            .get_mut(id)
+            .map(std::sync::Arc::make_mut)
+            .expect("checked above");
         let (code, message, ok) = match &inst.ram_role {
             Some(cur) if !cur.eq_ignore_ascii_case(&role_name) => {
                 // The real code is undocumented (reference §9.2): a clearly sandbox-chosen one.
@@ -236,7 +244,11 @@ pub fn detach_instance_ram_role(c: &mut Call) -> ApiResult<Value> {
     let mut results = Vec::new();
     let mut fail = 0;
     for id in &ids {
-        let inst = reg.instances.get_mut(id).expect("checked above");
+        let inst = reg
+            .instances
+            .get_mut(id)
+            .map(std::sync::Arc::make_mut)
+            .expect("checked above");
         let current = inst.ram_role.clone();
         let (code, message, ok) = match (&current, &role) {
             (None, _) => (

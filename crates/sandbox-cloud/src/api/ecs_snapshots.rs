@@ -180,7 +180,7 @@ pub fn describe_snapshots(c: &mut Call) -> ApiResult<Value> {
 
 fn tags_of<'r>(reg: &'r mut Region, kind: &str, id: &str) -> ApiResult<Option<&'r mut Tags>> {
     Ok(match kind {
-        "instance" => reg.instances.get_mut(id).map(|x| &mut x.tags),
+        "instance" => reg.instances.get_mut(id).map(|x| &mut std::sync::Arc::make_mut(x).tags),
         "disk" => reg.disks.get_mut(id).map(|x| &mut Arc::make_mut(x).tags),
         "snapshot" => reg.snapshots.get_mut(id).map(|x| &mut x.tags),
         "command" => reg.commands.get_mut(id).map(|x| &mut x.tags),
@@ -341,7 +341,11 @@ fn reset_one(
     }
     // The guest's files go back to the snapshot's state (system disk only, see Snapshot).
     if let Some(files) = snap.guest_files.clone() {
-        if let Some(inst) = reg.instances.get_mut(&instance_id) {
+        if let Some(inst) = reg
+            .instances
+            .get_mut(&instance_id)
+            .map(std::sync::Arc::make_mut)
+        {
             inst.guest.files = files;
         }
     }

@@ -407,6 +407,6 @@ pub fn add_instance(
     for d in disks {
         reg.disks.insert(d.id.clone(), std::sync::Arc::new(d));
     }
-    reg.instances.insert(id.clone(), inst);
+    reg.instances.insert(id.clone(), std::sync::Arc::new(inst));
     id
 }

@@ -56,7 +56,11 @@ fn deliver(world: &mut World, at: SimTime, task: &TaskRef) {
         task.end(world, TaskStatus::Aborted, error, None, at);
         return;
     }
-    let Some(inst) = reg.instances.get_mut(&task.instance_id) else {
+    let Some(inst) = reg
+        .instances
+        .get_mut(&task.instance_id)
+        .map(std::sync::Arc::make_mut)
+    else {
         return;
     };
     inst.agent.invocation_count += 1;

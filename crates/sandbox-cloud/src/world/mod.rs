@@ -168,6 +168,7 @@ impl World {
         self.region_mut(account_id, region_id)?
             .instances
             .get_mut(instance_id)
+            .map(std::sync::Arc::make_mut)
             .ok_or_else(|| ApiError::instance_not_found(instance_id))
     }
 

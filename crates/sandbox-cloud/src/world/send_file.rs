@@ -129,7 +129,9 @@ fn write(world: &mut World, at: SimTime, task: &TaskRef) {
             };
             let (Some(send), Some(inst)) = (
                 reg.send_files.get(&task.invoke_id),
-                reg.instances.get_mut(&task.instance_id),
+                reg.instances
+                    .get_mut(&task.instance_id)
+                    .map(std::sync::Arc::make_mut),
             ) else {
                 return;
             };

@@ -16,7 +16,8 @@ use crate::world::model::snapshot::{Snapshot, SnapshotGroup};
 #[derive(Debug, Clone, Default)]
 pub struct Region {
     pub id: String,
-    pub instances: BTreeMap<String, Instance>,
+    /// Shared like the disks (a page is serialised after the lock); `Arc::make_mut` to change one.
+    pub instances: BTreeMap<String, Arc<Instance>>,
     /// Shared, so a page of them can be serialised after the world's lock (see `api::splice`).
     pub disks: BTreeMap<String, Arc<Disk>>,
     pub snapshots: BTreeMap<String, Snapshot>,
