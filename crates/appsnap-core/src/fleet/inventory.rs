@@ -218,8 +218,8 @@ async fn read_region(
                 &region,
                 "DescribeCloudAssistantStatus",
                 &format!(
-                    "Cloud Assistant status of {} instances is unknown",
-                    chunk.len()
+                    "Cloud Assistant status of {} is unknown",
+                    instances(chunk.len())
                 ),
                 &e,
             )),
@@ -228,7 +228,7 @@ async fn read_region(
                 missing.push(miss(
                     &region,
                     "DescribeInstanceRamRole",
-                    &format!("the RAM role of {} instances is unknown", chunk.len()),
+                    &format!("the RAM role of {} is unknown", instances(chunk.len())),
                     &e,
                 ));
                 roles_failed.extend(chunk);
@@ -496,6 +496,14 @@ async fn agent_status(
     }
 }
 
+/// "1 instance", "50 instances".
+fn instances(n: usize) -> String {
+    match n {
+        1 => "1 instance".to_owned(),
+        n => format!("{n} instances"),
+    }
+}
+
 pub(super) fn miss(region: &str, action: &str, effect: &str, err: &AcsError) -> Missing {
     Missing {
         region_id: region.to_owned(),
@@ -536,5 +544,17 @@ impl Outcome {
             Self::Agents(n, ..) => (1, *n),
             Self::Roles(n, ..) => (2, *n),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_of_instances_agree_in_number() {
+        assert_eq!(instances(1), "1 instance");
+        assert_eq!(instances(50), "50 instances");
+        assert_eq!(instances(0), "0 instances");
     }
 }
