@@ -51,6 +51,9 @@ describe("the picker table", () => {
     fireEvent.click(checkbox("i-0005"), { shiftKey: true });
     expect(selected()).toEqual(["i-0002", "i-0003", "i-0004", "i-0005", "i-elsewhere"]);
     expect(screen.getByTestId("fleet-row-i-0004").getAttribute("aria-selected")).toBe("true");
+    // Selected rows are a grid's (aria-selected is not a plain table's).
+    expect(screen.getByRole("grid").getAttribute("aria-multiselectable")).toBe("true");
+    expect(screen.getAllByRole("gridcell").length).toBeGreaterThan(0);
     fireEvent.click(checkbox("i-0003"));
     expect(selected()).toEqual(["i-0002", "i-0004", "i-0005", "i-elsewhere"]);
 

@@ -163,7 +163,7 @@ export function FleetTable({ rows, selected, onSelect, onOpen }: Props) {
     <div
       className="fleet-table"
       data-testid="fleet-table"
-      role="table"
+      role="grid"
       aria-rowcount={rows.length + 1}
       aria-multiselectable
       style={style}
@@ -232,7 +232,7 @@ const FleetTableRow = memo(
         data-testid={`fleet-row-${row.key}`}
         data-predicted={row.assessed.prediction.consistency}
       >
-        <div className="fleet-cell fleet-select" role="cell" style={{ width: SELECT_WIDTH }}>
+        <div className="fleet-cell fleet-select" role="gridcell" style={{ width: SELECT_WIDTH }}>
           <Checkbox
             aria-label={selectLabel}
             checked={selected}
@@ -240,7 +240,7 @@ const FleetTableRow = memo(
           />
         </div>
         {columns.map((c) => (
-          <div key={c.key} role="cell" className={cellClass(c)} style={{ width: c.width }}>
+          <div key={c.key} role="gridcell" className={cellClass(c)} style={{ width: c.width }}>
             {c.cell(row)}
           </div>
         ))}
