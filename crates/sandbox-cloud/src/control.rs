@@ -261,7 +261,7 @@ fn with_instance<R>(s: &Shared, id: &str, f: impl FnOnce(&mut Instance) -> R) ->
             .world
             .region_mut(&a, &r)
             .ok()
-            .and_then(|reg| reg.instances.get_mut(id).map(std::sync::Arc::make_mut))
+            .and_then(|reg| reg.instance_mut(id))
             .ok_or_else(|| bad(StatusCode::NOT_FOUND, format!("no instance {id}")))?;
         Ok(f(inst))
     })

@@ -93,10 +93,7 @@ fn respond(mut a: Answer, request_id: &str) -> Response {
         (None, splice) => (
             "application/json;charset=utf-8",
             match splice {
-                Some(mut splice) => {
-                    splice.render();
-                    serde_json::to_vec(&splice.around(&a.body))
-                }
+                Some(mut splice) => serde_json::to_vec(&splice.around(&a.body)),
                 None => serde_json::to_vec(&a.body),
             }
             .unwrap_or_default(),

@@ -199,11 +199,7 @@ pub fn attach_instance_ram_role(c: &mut Call) -> ApiResult<Value> {
     let mut results = Vec::new();
     let mut fail = 0;
     for id in &ids {
-        let inst = reg
-            .instances
-            .get_mut(id)
-            .map(std::sync::Arc::make_mut)
-            .expect("checked above");
+        let inst = reg.instance_mut(id).expect("checked above");
         let (code, message, ok) = match &inst.ram_role {
             Some(cur) if !cur.eq_ignore_ascii_case(&role_name) => {
                 // The real code is undocumented (reference §9.2): a clearly sandbox-chosen one.
@@ -244,11 +240,7 @@ pub fn detach_instance_ram_role(c: &mut Call) -> ApiResult<Value> {
     let mut results = Vec::new();
     let mut fail = 0;
     for id in &ids {
-        let inst = reg
-            .instances
-            .get_mut(id)
-            .map(std::sync::Arc::make_mut)
-            .expect("checked above");
+        let inst = reg.instance_mut(id).expect("checked above");
         let current = inst.ram_role.clone();
         let (code, message, ok) = match (&current, &role) {
             (None, _) => (

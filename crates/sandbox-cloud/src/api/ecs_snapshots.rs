@@ -1,7 +1,5 @@
 //! ECS snapshots, snapshot-consistent groups, tags and rollback (reference §3.14–3.18).
 
-use std::sync::Arc;
-
 use serde_json::{json, Value};
 
 use super::paging::{limits, page};
@@ -180,8 +178,8 @@ pub fn describe_snapshots(c: &mut Call) -> ApiResult<Value> {
 
 fn tags_of<'r>(reg: &'r mut Region, kind: &str, id: &str) -> ApiResult<Option<&'r mut Tags>> {
     Ok(match kind {
-        "instance" => reg.instances.get_mut(id).map(|x| &mut std::sync::Arc::make_mut(x).tags),
-        "disk" => reg.disks.get_mut(id).map(|x| &mut Arc::make_mut(x).tags),
+        "instance" => reg.instance_mut(id).map(|x| &mut x.tags),
+        "disk" => reg.disk_mut(id).map(|x| &mut x.tags),
         "snapshot" => reg.snapshots.get_mut(id).map(|x| &mut x.tags),
         "command" => reg.commands.get_mut(id).map(|x| &mut x.tags),
         "invocation" => reg.invocations.get_mut(id).map(|x| &mut x.tags),
@@ -341,16 +339,12 @@ fn reset_one(
     }
     // The guest's files go back to the snapshot's state (system disk only, see Snapshot).
     if let Some(files) = snap.guest_files.clone() {
-        if let Some(inst) = reg
-            .instances
-            .get_mut(&instance_id)
-            .map(std::sync::Arc::make_mut)
-        {
+        if let Some(inst) = reg.instance_mut(&instance_id) {
             inst.guest.files = files;
         }
     }
-    if let Some(d) = reg.disks.get_mut(disk_id) {
-        Arc::make_mut(d).reset_from = Some(snapshot_id.to_string());
+    if let Some(d) = reg.disk_mut(disk_id) {
+        d.reset_from = Some(snapshot_id.to_string());
     }
     Ok(())
 }

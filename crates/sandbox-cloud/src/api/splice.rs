@@ -17,8 +17,8 @@ pub struct Splice {
 
 enum Items {
     Text(Box<RawValue>),
-    /// Owned copies of the items, serialised once the world's lock is released (a page
-    /// of 500 disks is ≈ 2 ms of serialising that would hold up every other call).
+    /// Shared items (`Arc`s of the world's), serialised once the world's lock is released
+    /// (a page of 500 disks is ≈ 2 ms of serialising that would hold up every other call).
     Later(Box<dyn FnOnce() -> Box<RawValue> + Send>),
 }
 
@@ -66,7 +66,7 @@ impl Splice {
     }
 
     /// Serialises a `later` list now; a no-op for one that already is.
-    pub fn render(&mut self) {
+    fn render(&mut self) {
         if matches!(self.items, Items::Later(_)) {
             if let Items::Later(render) =
                 std::mem::replace(&mut self.items, Items::Text(Box::default()))
@@ -79,7 +79,8 @@ impl Splice {
     fn items(&self) -> &RawValue {
         match &self.items {
             Items::Text(t) => t,
-            Items::Later(_) => panic!("Splice::render must run before its items are written"),
+            // `around` and `fold_into` render first.
+            Items::Later(_) => unreachable!("a later list is rendered before it is written"),
         }
     }
 
@@ -92,8 +93,10 @@ impl Splice {
         }
     }
 
-    /// Serialise `body` (an object holding `{outer: {inner: …}}`) with these items.
-    pub fn around<'a>(&'a self, body: &'a Value) -> impl Serialize + 'a {
+    /// Serialise `body` (an object holding `{outer: {inner: …}}`) with these items,
+    /// rendering a `later` list first.
+    pub fn around<'a>(&'a mut self, body: &'a Value) -> impl Serialize + 'a {
+        self.render();
         Around {
             body,
             splice: self,
@@ -179,7 +182,7 @@ mod tests {
 
     #[test]
     fn the_items_are_written_where_the_empty_list_was() {
-        let splice = Splice::list("Items", "Item", [Item { id: 1 }, Item { id: 2 }]);
+        let mut splice = Splice::list("Items", "Item", [Item { id: 1 }, Item { id: 2 }]);
         let text = serde_json::to_string(&splice.around(&body())).unwrap();
         assert_eq!(
             text,
@@ -189,7 +192,7 @@ mod tests {
 
     #[test]
     fn folding_gives_the_same_body_as_a_value() {
-        let splice = Splice::list("Items", "Item", [Item { id: 7 }]);
+        let mut splice = Splice::list("Items", "Item", [Item { id: 7 }]);
         let spliced: Value =
             serde_json::from_str(&serde_json::to_string(&splice.around(&body())).unwrap()).unwrap();
         let mut folded = body();
@@ -214,7 +217,7 @@ mod tests {
         later.render();
         later.render();
         assert_eq!(renders.load(std::sync::atomic::Ordering::SeqCst), 1);
-        let now = Splice::list("Items", "Item", [Item { id: 1 }, Item { id: 2 }]);
+        let mut now = Splice::list("Items", "Item", [Item { id: 1 }, Item { id: 2 }]);
         assert_eq!(
             serde_json::to_string(&later.around(&body())).unwrap(),
             serde_json::to_string(&now.around(&body())).unwrap()

@@ -56,11 +56,7 @@ fn deliver(world: &mut World, at: SimTime, task: &TaskRef) {
         task.end(world, TaskStatus::Aborted, error, None, at);
         return;
     }
-    let Some(inst) = reg
-        .instances
-        .get_mut(&task.instance_id)
-        .map(std::sync::Arc::make_mut)
-    else {
+    let Some(inst) = reg.instance_mut(&task.instance_id) else {
         return;
     };
     inst.agent.invocation_count += 1;

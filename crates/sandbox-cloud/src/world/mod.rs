@@ -166,9 +166,7 @@ impl World {
         instance_id: &str,
     ) -> ApiResult<&mut Instance> {
         self.region_mut(account_id, region_id)?
-            .instances
-            .get_mut(instance_id)
-            .map(std::sync::Arc::make_mut)
+            .instance_mut(instance_id)
             .ok_or_else(|| ApiError::instance_not_found(instance_id))
     }
 

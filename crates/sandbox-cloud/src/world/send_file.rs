@@ -129,6 +129,7 @@ fn write(world: &mut World, at: SimTime, task: &TaskRef) {
             };
             let (Some(send), Some(inst)) = (
                 reg.send_files.get(&task.invoke_id),
+                // The fields apart (not `instance_mut`): `send` borrows the region too.
                 reg.instances
                     .get_mut(&task.instance_id)
                     .map(std::sync::Arc::make_mut),

@@ -41,11 +41,7 @@ pub fn install_cloud_assistant(c: &mut Call) -> ApiResult<Value> {
     let reg = c.world.region_mut(&c.account, &region)?;
     reg.check_instances(ids.iter(), ApiError::assistant_instance_not_found)?;
     for id in &ids {
-        let inst = reg
-            .instances
-            .get_mut(id)
-            .map(std::sync::Arc::make_mut)
-            .expect("checked");
+        let inst = reg.instance_mut(id).expect("checked");
         if !inst.agent.installed {
             // Takes effect after the next restart (reference §3.5).
             inst.agent.pending_install = true;

@@ -16,9 +16,11 @@ use crate::world::model::snapshot::{Snapshot, SnapshotGroup};
 #[derive(Debug, Clone, Default)]
 pub struct Region {
     pub id: String,
-    /// Shared like the disks (a page is serialised after the lock); `Arc::make_mut` to change one.
+    /// Shared like the disks (a page is serialised after the lock); change one through
+    /// `instance_mut`.
     pub instances: BTreeMap<String, Arc<Instance>>,
-    /// Shared, so a page of them can be serialised after the world's lock (see `api::splice`).
+    /// Shared, so a page of them can be serialised after the world's lock (see
+    /// `api::splice`); change one through `disk_mut`.
     pub disks: BTreeMap<String, Arc<Disk>>,
     pub snapshots: BTreeMap<String, Snapshot>,
     pub snapshot_groups: BTreeMap<String, SnapshotGroup>,
@@ -45,6 +47,16 @@ impl Region {
             Some(missing) => Err(not_found(missing)),
             None => Ok(()),
         }
+    }
+
+    /// The instance to change (a copy of it first while a page being written holds it).
+    pub fn instance_mut(&mut self, id: &str) -> Option<&mut Instance> {
+        self.instances.get_mut(id).map(Arc::make_mut)
+    }
+
+    /// The disk to change, as `instance_mut`.
+    pub fn disk_mut(&mut self, id: &str) -> Option<&mut Disk> {
+        self.disks.get_mut(id).map(Arc::make_mut)
     }
 
     /// Disks attached to an instance, system disk first.
