@@ -275,7 +275,7 @@ async fn instance(State(s): State<Shared>, Path(id): Path<String>) -> Reply {
             .and_then(|(a, r)| st.world.region_mut(&a, &r).ok())
             .map(|reg| {
                 let mut ds: Vec<_> = reg
-                    .disks
+                    .disks()
                     .values()
                     .filter(|d| d.instance_id.as_deref() == Some(id.as_str()))
                     .map(|d| json!({ "disk_id": d.id, "kind": d.kind, "reset_from": d.reset_from }))
@@ -430,9 +430,9 @@ async fn release_disk(State(s): State<Shared>, Path(id): Path<String>, body: Byt
             .world
             .region_mut(&a, &r)
             .map_err(|_| bad(StatusCode::NOT_FOUND, format!("no instance {id}")))?;
-        match reg.disks.get(&b.disk_id) {
+        match reg.disks().get(&b.disk_id) {
             Some(d) if d.instance_id.as_deref() == Some(id.as_str()) => {
-                reg.disks.remove(&b.disk_id);
+                reg.remove_disk(&b.disk_id);
                 Ok(Json(json!({ "ok": true, "released": b.disk_id })))
             }
             _ => Err(bad(

@@ -1,5 +1,6 @@
 //! ECS: regions, instances, disks, instance state, instance RAM roles.
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use serde_json::{json, Value};
@@ -78,8 +79,11 @@ pub fn describe_disks(c: &mut Call) -> ApiResult<Value> {
     let status = c.p.get("Status").filter(|t| *t != "All").map(String::from);
     let tags = c.p.tags("Tag");
     let reg = c.world.region_mut(&c.account, &region)?;
-    let mut disks: Vec<_> = super::select(&reg.disks, &ids)
-        .into_iter()
+    let wanted: BTreeSet<&str> = ids.iter().map(String::as_str).collect();
+    let disks: Vec<_> = reg
+        .disks_in_order()
+        .iter()
+        .filter(|d| wanted.is_empty() || wanted.contains(d.id.as_str()))
         .filter(|d| {
             instance
                 .as_ref()
@@ -90,13 +94,6 @@ pub fn describe_disks(c: &mut Call) -> ApiResult<Value> {
         .filter(|d| status.as_ref().is_none_or(|k| d.status.as_str() == k))
         .filter(|d| d.tags.matches(&tags))
         .collect();
-    disks.sort_unstable_by(|a, b| {
-        (&a.instance_id, a.kind != "system", &a.device).cmp(&(
-            &b.instance_id,
-            b.kind != "system",
-            &b.device,
-        ))
-    });
     let l = Limits {
         clamp: true,
         ..limits(10, 100, 500)

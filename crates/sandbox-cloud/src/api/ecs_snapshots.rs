@@ -271,7 +271,7 @@ pub fn list_tag_resources(c: &mut Call) -> ApiResult<Value> {
     let candidates: Vec<String> = if ids.is_empty() {
         match kind.as_str() {
             "instance" => reg.instances.keys().cloned().collect(),
-            "disk" => reg.disks.keys().cloned().collect(),
+            "disk" => reg.disks().keys().cloned().collect(),
             "snapshot" => reg.snapshots.keys().cloned().collect(),
             "command" => reg.commands.keys().cloned().collect(),
             "invocation" => reg.invocations.keys().cloned().collect(),
@@ -310,7 +310,7 @@ fn reset_one(
     let now = c.now;
     let reg = c.world.region_mut(&c.account, region)?;
     let disk = reg
-        .disks
+        .disks()
         .get(disk_id)
         .ok_or_else(|| ApiError::disk_not_found(disk_id))?;
     let snap = reg
@@ -360,7 +360,7 @@ pub fn reset_disk(c: &mut Call) -> ApiResult<Value> {
             .account(&c.account)?
             .regions
             .values()
-            .find(|r| r.disks.contains_key(&disk))
+            .find(|r| r.disks().contains_key(&disk))
             .map(|r| r.id.clone())
             .ok_or_else(|| ApiError::disk_not_found(&disk))?,
     };

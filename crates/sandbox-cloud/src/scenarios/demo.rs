@@ -212,7 +212,7 @@ mod tests {
                 same(serde_json::to_string(&i.view()).unwrap());
                 instances += 1;
             }
-            for d in region.disks.values() {
+            for d in region.disks().values() {
                 same(serde_json::to_string(&d.view()).unwrap());
                 disks += 1;
             }

@@ -405,7 +405,7 @@ pub fn add_instance(
         .region_mut(account, spec.region)
         .expect("demo account exists");
     for d in disks {
-        reg.disks.insert(d.id.clone(), std::sync::Arc::new(d));
+        reg.insert_disk(d);
     }
     reg.instances.insert(id.clone(), std::sync::Arc::new(inst));
     id

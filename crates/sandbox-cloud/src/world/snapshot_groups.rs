@@ -73,7 +73,7 @@ pub fn create_group(
     let mut disks = Vec::new();
     for id in &disk_ids {
         let d = region
-            .disks
+            .disks()
             .get(id)
             .ok_or_else(|| ApiError::disk_not_found(id))?;
         if !d.group_eligible() {

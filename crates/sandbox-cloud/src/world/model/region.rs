@@ -1,7 +1,7 @@
 //! One region's resources for an account (the table of known regions is `region_table`).
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::errors::ApiError;
 use crate::world::model::command::Command;
@@ -20,8 +20,12 @@ pub struct Region {
     /// `instance_mut`.
     pub instances: BTreeMap<String, Arc<Instance>>,
     /// Shared, so a page of them can be serialised after the world's lock (see
-    /// `api::splice`); change one through `disk_mut`.
-    pub disks: BTreeMap<String, Arc<Disk>>,
+    /// `api::splice`); changed only through `insert_disk`, `disk_mut`, `remove_disk`,
+    /// which forget `disk_order`.
+    disks: BTreeMap<String, Arc<Disk>>,
+    /// The disks in DescribeDisks' order, sorted once after a change: a scale region
+    /// has thousands, and every page of a listing sorted them again under the lock.
+    disk_order: OnceLock<Vec<Arc<Disk>>>,
     pub snapshots: BTreeMap<String, Snapshot>,
     pub snapshot_groups: BTreeMap<String, SnapshotGroup>,
     pub commands: BTreeMap<String, Command>,
@@ -54,20 +58,49 @@ impl Region {
         self.instances.get_mut(id).map(Arc::make_mut)
     }
 
+    pub fn disks(&self) -> &BTreeMap<String, Arc<Disk>> {
+        &self.disks
+    }
+
+    pub fn insert_disk(&mut self, disk: Disk) {
+        self.disk_order.take();
+        self.disks.insert(disk.id.clone(), Arc::new(disk));
+    }
+
+    pub fn remove_disk(&mut self, id: &str) -> Option<Arc<Disk>> {
+        self.disk_order.take();
+        self.disks.remove(id)
+    }
+
     /// The disk to change, as `instance_mut`.
     pub fn disk_mut(&mut self, id: &str) -> Option<&mut Disk> {
+        // Forget the order first: it holds the disk too, which would make it a copy.
+        self.disk_order.take();
         self.disks.get_mut(id).map(Arc::make_mut)
+    }
+
+    /// Every disk by instance, the system disk first, then by device; unattached ones
+    /// first; the id breaks ties, so pages of a listing never overlap.
+    pub fn disks_in_order(&self) -> &[Arc<Disk>] {
+        self.disk_order.get_or_init(|| {
+            let mut all: Vec<Arc<Disk>> = self.disks.values().cloned().collect();
+            all.sort_by(|a, b| order_key(a).cmp(&order_key(b)));
+            all
+        })
     }
 
     /// Disks attached to an instance, system disk first.
     pub fn disks_of(&self, instance_id: &str) -> Vec<&Disk> {
-        let mut disks: Vec<&Disk> = self
-            .disks
-            .values()
-            .filter(|d| d.instance_id.as_deref() == Some(instance_id))
+        let all = self.disks_in_order();
+        let start = all.partition_point(|d| d.instance_id.as_deref() < Some(instance_id));
+        all[start..]
+            .iter()
+            .take_while(|d| d.instance_id.as_deref() == Some(instance_id))
             .map(|d| &**d)
-            .collect();
-        disks.sort_by(|a, b| (a.kind != "system", &a.device).cmp(&(b.kind != "system", &b.device)));
-        disks
+            .collect()
     }
+}
+
+fn order_key(d: &Disk) -> (Option<&str>, bool, &str, &str) {
+    (d.instance_id.as_deref(), d.kind != "system", &d.device, &d.id)
 }
