@@ -196,7 +196,7 @@ fn checked_table(inv: &Inventory) -> String {
                 .iter()
                 .filter(|c| a.prediction.decided_by.contains(&c.id))
                 .filter(|c| c.status != CheckStatus::Pass)
-                .map(|c| c.reason.text.as_str())
+                .map(|c| &*c.reason.text)
                 .collect();
             vec![
                 a.instance.instance_id.clone(),

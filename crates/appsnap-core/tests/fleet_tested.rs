@@ -46,7 +46,12 @@ fn scripts_check(a: &Assessed) -> (CheckStatus, ReasonKey, BTreeMap<String, Stri
         .iter()
         .find(|c| c.id == CheckId::FreezeScripts)
         .expect("a scripts check");
-    (c.status, c.reason.key, c.reason.params.clone())
+    let params = c.reason.params.iter();
+    (
+        c.status,
+        c.reason.key,
+        params.map(|(k, v)| (k.to_string(), v.clone())).collect(),
+    )
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -3,5 +3,7 @@ import type { ReasonKey } from "./ReasonKey";
 
 /**
  * A reason: its key, the values its text interpolates, and the English text.
+ * Names and a text without parameters borrow the key's static strings (an inventory
+ * makes ten reasons for each of thousands of instances); read back, they are owned.
  */
 export type Reason = { key: ReasonKey, params: { [key in string]: string }, text: string, };

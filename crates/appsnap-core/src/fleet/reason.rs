@@ -2,6 +2,7 @@
 //! words `check.<key>` itself; the CLI prints the English. Texts of failures say how to
 //! fix what no button fixes.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use super::types::{Reason, ReasonKey};
@@ -144,24 +145,30 @@ impl ReasonKey {
 
 impl Reason {
     pub fn new(key: ReasonKey, params: &[(&str, String)]) -> Self {
-        let params: BTreeMap<String, String> = params
-            .iter()
-            .map(|(k, v)| {
-                debug_assert!(key.params().contains(k), "{key:?} has no parameter {k}");
-                ((*k).to_owned(), v.clone())
-            })
-            .collect();
+        let mut map = BTreeMap::new();
+        for (name, value) in params {
+            // The key's own `&'static` name, so no name is copied.
+            let declared = key.params().iter().find(|p| *p == name);
+            debug_assert!(declared.is_some(), "{key:?} has no parameter {name}");
+            let name =
+                declared.map_or_else(|| Cow::Owned((*name).to_owned()), |p| Cow::Borrowed(*p));
+            map.insert(name, value.clone());
+        }
+        let template = key.english_template();
         Self {
             key,
-            text: fill(key.english_template(), &params),
-            params,
+            text: match map.is_empty() {
+                true => Cow::Borrowed(template),
+                false => Cow::Owned(fill(template, &map)),
+            },
+            params: map,
         }
     }
 }
 
 /// The template with each `{{name}}` replaced, in one pass (an inventory fills ten
 /// reasons for each of thousands of instances). An unknown name stays as written.
-fn fill(template: &str, params: &BTreeMap<String, String>) -> String {
+fn fill(template: &str, params: &BTreeMap<Cow<'static, str>, String>) -> String {
     let mut text = String::with_capacity(template.len() + 32);
     let mut rest = template;
     while let Some(open) = doubled(rest, b'{') {
@@ -224,7 +231,7 @@ mod tests {
 
     #[test]
     fn a_template_keeps_what_it_cannot_fill() {
-        let params = BTreeMap::from([("a".to_owned(), "1".to_owned())]);
+        let params = BTreeMap::from([(Cow::Borrowed("a"), "1".to_owned())]);
         assert_eq!(fill("{{a}}+{{b}}={{a}}", &params), "1+{{b}}=1");
         assert_eq!(fill("open {{a", &params), "open {{a");
         assert_eq!(fill("", &params), "");

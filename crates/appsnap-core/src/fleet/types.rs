@@ -1,6 +1,7 @@
 //! The fleet's data: what the cloud and the guest said about each instance, the checks
 //! made from it, and the predicted consistency. No behaviour here.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -312,13 +313,15 @@ listed_enum! {
 }
 
 /// A reason: its key, the values its text interpolates, and the English text.
+/// Names and a text without parameters borrow the key's static strings (an inventory
+/// makes ten reasons for each of thousands of instances); read back, they are owned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct Reason {
     pub key: ReasonKey,
-    pub params: BTreeMap<String, String>,
-    pub text: String,
+    pub params: BTreeMap<Cow<'static, str>, String>,
+    pub text: Cow<'static, str>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -122,7 +122,7 @@ fn eligibility(instances: &[Assessed], options: &SnapshotOptions) -> Vec<String>
                 .checks
                 .iter()
                 .filter(|c| a.prediction.decided_by.contains(&c.id))
-                .map(|c| c.reason.text.clone())
+                .map(|c| c.reason.text.to_string())
                 .collect();
             problems.push(format!(
                 "{} ({}) cannot be snapshotted: {}",

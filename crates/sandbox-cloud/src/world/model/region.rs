@@ -102,5 +102,10 @@ impl Region {
 }
 
 fn order_key(d: &Disk) -> (Option<&str>, bool, &str, &str) {
-    (d.instance_id.as_deref(), d.kind != "system", &d.device, &d.id)
+    (
+        d.instance_id.as_deref(),
+        d.kind != "system",
+        &d.device,
+        &d.id,
+    )
 }
