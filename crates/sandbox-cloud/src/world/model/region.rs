@@ -109,3 +109,55 @@ fn order_key(d: &Disk) -> (Option<&str>, bool, &str, &str) {
         &d.id,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::world::model::status::DiskStatus;
+
+    fn disk(id: &str, instance: Option<&str>, kind: &str, device: &str) -> Disk {
+        Disk {
+            id: id.into(),
+            name: String::new(),
+            category: "cloud_essd".into(),
+            performance_level: "PL1".into(),
+            size_gib: 40,
+            kind: kind.into(),
+            status: DiskStatus::InUse,
+            instance_id: instance.map(String::from),
+            device: device.into(),
+            zone_id: "cn-hangzhou-h".into(),
+            region_id: "cn-hangzhou".into(),
+            creation_time: 0,
+            multi_attach: "Disabled".into(),
+            tags: Default::default(),
+            reset_from: None,
+        }
+    }
+
+    fn order(r: &Region) -> Vec<&str> {
+        r.disks_in_order().iter().map(|d| d.id.as_str()).collect()
+    }
+
+    #[test]
+    fn the_disk_order_follows_every_change() {
+        let mut r = Region::new("cn-hangzhou");
+        r.insert_disk(disk("d-3", Some("i-b"), "data", "/dev/xvdb"));
+        r.insert_disk(disk("d-2", Some("i-b"), "system", "/dev/xvda"));
+        r.insert_disk(disk("d-9", None, "data", ""));
+        r.insert_disk(disk("d-1", None, "data", ""));
+        r.insert_disk(disk("d-4", Some("i-a"), "system", "/dev/xvda"));
+        // Unattached first (ties by id), then by instance, system disk first.
+        assert_eq!(order(&r), ["d-1", "d-9", "d-4", "d-2", "d-3"]);
+        let of_b: Vec<&str> = r.disks_of("i-b").iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(of_b, ["d-2", "d-3"]);
+        assert!(r.disks_of("i-zz").is_empty());
+
+        r.remove_disk("d-2");
+        assert_eq!(order(&r), ["d-1", "d-9", "d-4", "d-3"]);
+        r.disk_mut("d-9").unwrap().instance_id = Some("i-c".into());
+        assert_eq!(order(&r), ["d-1", "d-4", "d-3", "d-9"]);
+        r.insert_disk(disk("d-0", Some("i-a"), "data", "/dev/xvdb"));
+        assert_eq!(order(&r), ["d-1", "d-4", "d-0", "d-3", "d-9"]);
+    }
+}
