@@ -3,7 +3,8 @@
 // order), then filter → the job's detail (the results view) → CSV and JSON exports read
 // back from disk → rollback: the plan in words, the danger button held until "stop first"
 // is ticked and the instance name typed, the result, and the sandbox's disks reset from
-// exactly the plan's snapshots. Screenshots of the table and the dialog in both languages.
+// exactly the plan's snapshots, and the rollback listed in History. Screenshots of the
+// table and the dialog in both languages.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
@@ -239,5 +240,14 @@ describe("history: filter → detail → export → rollback", () => {
     }
     const callsAfter = (await control(endpoint, "state/calls")).calls.ResetDisks;
     assert.equal(callsAfter, callsBefore + Math.ceil(plan.disks.length / 10));
+
+    // History lists the rollback under the runs, as appsnap.db recorded it.
+    await browser.waitUntil(async () => Number(await attr(browser, "rollback-list", "data-total")) >= 1, { timeout: 20000, timeoutMsg: "the rollback is not listed" });
+    const row = await browser.$(`[data-testid="rollback-list"] tr[data-instance="${sql.instanceId}"]`);
+    assert.equal(await row.getAttribute("data-status"), "succeeded");
+    const text = await row.getText();
+    assert.ok(text.includes(report.results[0].snapshotGroupId) && text.includes("stopped"), text);
+    await row.scrollIntoView();
+    await screenshot(browser, "history-rollbacks-en-US");
   });
 });

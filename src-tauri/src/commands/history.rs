@@ -56,6 +56,11 @@ pub async fn rollback_plan(
     rollback::plan(&session.client, &region_id, &instance_id, &group_id).await
 }
 
+/// Every recorded rollback, newest first (History lists them beside the runs).
+pub async fn rollback_list(_state: &AppState) -> Result<Vec<RollbackRecord>, AppError> {
+    blocking(|| RollbackLog::in_data_dir()?.list(None)).await
+}
+
 /// Runs the plan the user confirmed (typed word, stop and start choices checked first).
 pub async fn rollback_run(
     state: &AppState,

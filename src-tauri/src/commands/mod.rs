@@ -13,7 +13,7 @@ mod status;
 mod tasks;
 
 pub use fleet::{fleet_cached, fleet_deep_check, fleet_fix, fleet_refresh};
-pub use history::{history_export, history_list, rollback_plan, rollback_run};
+pub use history::{history_export, history_list, rollback_list, rollback_plan, rollback_run};
 pub use inventory::regions_scan;
 pub use jobs::{job_report, snapshot_delete_group, snapshot_plan, snapshot_retry, snapshot_run};
 pub use profiles::{

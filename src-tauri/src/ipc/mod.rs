@@ -74,6 +74,8 @@ table::ipc_commands! {
         fn history_export(filter: HistoryFilter, format: ExportFormat) -> ExportFile;
         /// What rolling the instance back to the group would overwrite, read from the cloud; refuses what cannot be restored.
         fn rollback_plan(instance_id: String, region_id: String, group_id: String) -> RollbackPlan;
+        /// Every rollback history holds, newest first, with how far each got.
+        fn rollback_list() -> Vec<RollbackRecord>;
         /// The saved settings (language, theme, snapshot job defaults); the defaults before the first save.
         fn settings_get() -> AppSettings;
         /// Checks and saves the settings whole (settings.json, written atomically); answers them as stored.

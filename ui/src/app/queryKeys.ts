@@ -37,6 +37,8 @@ export const queryKeys = {
   /** `history_list` for a filter and page; the prefix alone matches every page (a rollback or a new job refreshes them). */
   historyList: (filter?: HistoryFilter, page?: PageRequest) =>
     filter && page ? (["history_list", filter, page] as const) : (["history_list"] as const),
+  /** `rollback_list`: every recorded rollback (a finished rollback refreshes it). */
+  rollbackList: ["rollback_list"] as const,
   /** `rollback_plan`: what rolling an instance back to a group would overwrite (read afresh each time the dialog opens). */
   rollbackPlan: (instanceId: string, groupId: string) => ["rollback_plan", instanceId, groupId] as const,
   /** `settings_get`: language, theme and the snapshot jobs' defaults (settings.json). */

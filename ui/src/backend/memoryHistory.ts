@@ -41,7 +41,7 @@ export const MEMORY_CSV_COLUMNS = ["job_id", "started_at", "profile", "instance_
 const fail = (code: AppError["code"], message: string): AppError => ({ code, message });
 const tick = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
-type Commands = Pick<Backend, "historyList" | "historyExport" | "rollbackPlan" | "rollbackRun">;
+type Commands = Pick<Backend, "historyList" | "historyExport" | "rollbackList" | "rollbackPlan" | "rollbackRun">;
 
 export function historyCommands(history: () => MemoryHistory, jobs: () => MemoryJobs, fleet: () => StoredInventory | null, tasks: MemoryTasks): Commands {
   function allRows(): HistoryRow[] {
@@ -125,6 +125,10 @@ export function historyCommands(history: () => MemoryHistory, jobs: () => Memory
       const file: ExportFile = { path: `${MEMORY_DOWNLOADS}/appsnap-history-${h.exports.length + 1}.${args.format}`, format: args.format, rows: rows.length };
       h.exports.push({ ...file, text });
       return file;
+    },
+    async rollbackList() {
+      tasks.calls.push({ command: "rollback_list", args: {} });
+      return structuredClone([...history().rollbacks].sort((a, b) => b.createdMs - a.createdMs || b.rollbackId.localeCompare(a.rollbackId)));
     },
     async rollbackPlan(args) {
       tasks.calls.push({ command: "rollback_plan", args });

@@ -46,7 +46,7 @@ import type { TaskEvent } from "./TaskEvent";
 import type { TestRun } from "./TestRun";
 
 /** Commands that answer at once. */
-export const CALL_COMMANDS = ["app_status", "task_cancel", "ram_candidates", "ram_plan", "profiles_list", "profile_add", "profile_update", "profile_remove", "profile_select", "profile_test", "profile_import_list", "profile_import", "fleet_cached", "scripts_templates", "scripts_check_params", "scripts_render", "scripts_validate", "snapshot_plan", "job_report", "history_list", "history_export", "rollback_plan", "settings_get", "settings_save", "diagnostics", "open_folder", "snapshot_delete_group"] as const;
+export const CALL_COMMANDS = ["app_status", "task_cancel", "ram_candidates", "ram_plan", "profiles_list", "profile_add", "profile_update", "profile_remove", "profile_select", "profile_test", "profile_import_list", "profile_import", "fleet_cached", "scripts_templates", "scripts_check_params", "scripts_render", "scripts_validate", "snapshot_plan", "job_report", "history_list", "history_export", "rollback_plan", "rollback_list", "settings_get", "settings_save", "diagnostics", "open_folder", "snapshot_delete_group"] as const;
 /** Commands that run as tasks: a caller-chosen `taskId`, `TaskEvent`s on `onEvent`, cancellable. */
 export const TASK_COMMANDS = ["regions_scan", "ram_apply", "fleet_refresh", "fleet_deep_check", "fleet_fix", "scripts_push", "scripts_test", "snapshot_run", "snapshot_retry", "rollback_run"] as const;
 export type CommandName = (typeof CALL_COMMANDS)[number] | (typeof TASK_COMMANDS)[number];
@@ -141,6 +141,10 @@ export const commands = {
    * What rolling the instance back to the group would overwrite, read from the cloud; refuses what cannot be restored.
    */
   rollbackPlan: (args: { instanceId: string, regionId: string, groupId: string }): Promise<RollbackPlan> => call<RollbackPlan>("rollback_plan", args),
+  /**
+   * Every rollback history holds, newest first, with how far each got.
+   */
+  rollbackList: (): Promise<Array<RollbackRecord>> => call<Array<RollbackRecord>>("rollback_list"),
   /**
    * The saved settings (language, theme, snapshot job defaults); the defaults before the first save.
    */

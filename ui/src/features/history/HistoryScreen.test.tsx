@@ -160,6 +160,22 @@ describe("RollbackDialog", { timeout: 20_000 }, () => {
     const sent = backend.calls.find((c) => c.command === "rollback_run")!.args as { request: { confirmation: string; options: unknown } };
     expect(sent.request).toMatchObject({ confirmation: "win2019-sqlserver", options: { stop: true, startAfter: true } });
     expect(confirm().disabled).toBe(true);
+
+    // The finished rollback is listed under the runs, with what AppSnap did to the instance.
+    const row = await screen.findByTestId(`rollback-row-${record!.rollbackId}`);
+    expect(row.getAttribute("data-instance")).toBe("i-hz0sqlsrv");
+    expect(row.getAttribute("data-status")).toBe("succeeded");
+    expect(row.textContent).toContain(record!.plan.snapshotGroupId);
+    expect(row.textContent).toContain("stopped · started");
+    expect(row.textContent).toContain(record!.requestId!);
+    expect(screen.getByTestId("rollback-list").getAttribute("data-total")).toBe("1");
+  });
+
+  it("lists no rollback before the first", async () => {
+    const { backend } = await world();
+    show(backend);
+    await waitFor(() => expect(screen.getByTestId("rollback-list").getAttribute("data-total")).toBe("0"));
+    expect(within(screen.getByTestId("rollback-list")).getByText("No disk has been rolled back with AppSnap yet.")).toBeTruthy();
   });
 
   it("shows a refusal as an AppError with its reason, and no way to go on", async () => {

@@ -1,6 +1,7 @@
 // History: every job's instance-runs filtered and paged (newest first), exported as CSV or
 // JSON; `#/history/JOB_ID` shows one job with the results view's own components; a run
-// with a snapshot group can be rolled back from the table or from its job's detail.
+// with a snapshot group can be rolled back from the table or from its job's detail, and
+// every rollback is listed under the runs.
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Button, Card, Pagination, Space, Typography } from "antd";
 import { useMemo, useState } from "react";
@@ -22,6 +23,7 @@ import { HistoryFilterBar } from "./HistoryFilterBar";
 import { HistoryTable } from "./HistoryTable";
 import { NO_FILTERS, PAGE_SIZE, toHistoryFilter, type HistoryFilters } from "./historyView";
 import { RollbackDialog, type RollbackTarget } from "./RollbackDialog";
+import { RollbackList } from "./RollbackList";
 
 export function HistoryScreen({ jobId }: { jobId?: string }) {
   const { t } = useTranslation();
@@ -87,6 +89,7 @@ function RunList({ onRollback }: { onRollback(t: RollbackTarget): void }) {
         </Typography.Text>
         <Pagination data-testid="history-pager" current={page} pageSize={PAGE_SIZE} total={total} showSizeChanger={false} onChange={setPage} hideOnSinglePage />
       </Space>
+      <RollbackList />
     </Space>
   );
 }

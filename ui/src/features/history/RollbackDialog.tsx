@@ -64,7 +64,10 @@ function RollbackBody({ target, onClose }: { target: RollbackTarget; onClose(): 
   const [startAfter, setStartAfter] = useState(false);
   const [typed, setTyped] = useState("");
   useEffect(() => {
-    if (run.status === "done" || run.status === "failed") void client.invalidateQueries({ queryKey: queryKeys.historyList() });
+    if (run.status === "done" || run.status === "failed") {
+      void client.invalidateQueries({ queryKey: queryKeys.historyList() });
+      void client.invalidateQueries({ queryKey: queryKeys.rollbackList });
+    }
   }, [run.status, client]);
 
   if (plan.isPending) return <Spin data-testid="rollback-plan-loading" />;
