@@ -1,11 +1,12 @@
-//! `appsnap jobs list|show|export|resume`: job history read from appsnap.db (no cloud
-//! call, no credentials needed, except `resume`). The global `--region` filters by region
+//! `appsnap jobs list|show|export|rollbacks|resume`: job history read from appsnap.db (no
+//! cloud call, no credentials needed, except `resume`). The global `--region` filters by region
 //! here. A corrupt database is moved aside and named on stderr.
 
 use std::process::ExitCode;
 
 use appsnap_core::history::{self, day_start_ms, History, HistoryFilter, HistoryRow, PageRequest};
 use appsnap_core::jobs::{JobReport, ResultConsistency, RunStatus};
+use appsnap_core::rollback::{RollbackLog, RollbackRecord};
 use appsnap_core::AppError;
 use clap::{Args, Subcommand, ValueEnum};
 
@@ -40,6 +41,13 @@ pub enum JobsCommand {
         /// Write here instead of stdout.
         #[arg(long, value_name = "FILE")]
         out: Option<std::path::PathBuf>,
+    },
+    /// Every recorded rollback, newest first: instance, snapshot group, status, what was
+    /// stopped and started, the ResetDisks request ID.
+    Rollbacks {
+        /// Only this instance's.
+        #[arg(long = "instance", value_name = "ID")]
+        instance: Option<String>,
     },
     /// Finish every job a stopped appsnap left unfinished, from history.
     Resume,
@@ -149,6 +157,16 @@ fn local(cmd: JobsCommand, opts: &GlobalOptions) -> Result<ExitCode, AppError> {
                 None => print!("{text}"),
             }
         }
+        JobsCommand::Rollbacks { instance } => {
+            let records = RollbackLog::in_data_dir()?.list(instance.as_deref())?;
+            match opts.output {
+                Output::Json => print_json(to_json(&records)?),
+                Output::Table => {
+                    println!("{}", render_rollbacks(&records));
+                    eprintln!("appsnap: {} rollback(s)", records.len());
+                }
+            }
+        }
         JobsCommand::Resume => unreachable!("resume needs the cloud; routed in run"),
     }
     Ok(ExitCode::SUCCESS)
@@ -219,6 +237,34 @@ fn render(rows: &[HistoryRow]) -> String {
             "CONSISTENCY",
             "EXIT",
             "GROUP",
+        ],
+        &cells,
+    )
+}
+
+fn render_rollbacks(records: &[RollbackRecord]) -> String {
+    let cells: Vec<Vec<String>> = records
+        .iter()
+        .map(|r| {
+            let did = [(r.stopped, "stopped"), (r.started, "started")];
+            let did: Vec<&str> = did.iter().filter(|(d, _)| *d).map(|(_, w)| *w).collect();
+            vec![
+                history::iso_utc(r.created_ms),
+                r.rollback_id.clone(),
+                r.plan.instance_id.clone(),
+                r.plan.snapshot_group_id.clone(),
+                r.plan.disks.len().to_string(),
+                wire(&r.status),
+                did.join(","),
+                r.request_id.clone().unwrap_or_default(),
+                r.error.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    table(
+        &[
+            "STARTED", "ROLLBACK", "INSTANCE", "GROUP", "DISKS", "STATUS", "DID", "REQUEST",
+            "ERROR",
         ],
         &cells,
     )

@@ -278,4 +278,41 @@ async fn rollback_asks_refuses_without_a_terminal_and_runs_with_yes() {
         (Some(true), Some(true))
     );
     assert_eq!(v["plan"]["snapshotGroupId"], gid.as_str());
+
+    // History lists it, as the run answered it, and only under its own instance (no
+    // cloud call: the endpoint answers nothing).
+    let (h, ep) = (home.path().to_owned(), "http://127.0.0.1:9");
+    let listed = appsnap(ep, &h, &["jobs", "rollbacks", "--output", "json"]);
+    assert_eq!(listed.code, 0, "{}", listed.stderr);
+    let records: Value = serde_json::from_str(&listed.stdout).unwrap();
+    assert_eq!(records.as_array().map(Vec::len), Some(1), "{records}");
+    assert_eq!(records[0], v);
+    let table = appsnap(
+        ep,
+        &h,
+        &["jobs", "rollbacks", "--instance", &web.instance_id],
+    );
+    assert_eq!(table.code, 0, "{}", table.stderr);
+    let row = table.stdout.lines().nth(1).unwrap_or_default().to_owned();
+    for cell in [
+        web.instance_id.as_str(),
+        gid.as_str(),
+        "succeeded",
+        "stopped,started",
+    ] {
+        assert!(row.contains(cell), "{cell} not in {row}");
+    }
+    let other = appsnap(
+        ep,
+        &h,
+        &[
+            "jobs",
+            "rollbacks",
+            "--instance",
+            "i-other",
+            "--output",
+            "json",
+        ],
+    );
+    assert_eq!(other.stdout.trim(), "[]", "{}", other.stderr);
 }
