@@ -32,6 +32,8 @@ pub struct AppStatus {
     pub data_dir: String,
     /// The config folder shared with the CLI (`profiles.json`, `settings.json`).
     pub config_dir: String,
+    /// Unreadable `appsnap.db` files moved aside (history started empty), newest first.
+    pub history_set_aside: Vec<String>,
 }
 
 /// A folder Settings can open in the OS's file manager.

@@ -1,7 +1,7 @@
 //! `appsnap.db` as a real SQLite file: migration from schema 1, a file from a newer
 //! AppSnap refused and left byte for byte, a corrupt file moved aside and reported.
 
-use appsnap_core::fleet::{FleetStore, Inventory, DB_FILE, SCHEMA_VERSION};
+use appsnap_core::fleet::{set_aside_files, FleetStore, Inventory, DB_FILE, SCHEMA_VERSION};
 use appsnap_core::ErrorCode;
 use rusqlite::Connection;
 
@@ -109,6 +109,14 @@ fn a_corrupt_file_is_moved_aside_and_a_fresh_one_started() {
     assert_eq!(store.moved_aside, None);
     assert_eq!(store.load("work", 10).unwrap().unwrap().inventory, inv);
     assert_eq!(user_version(&path), SCHEMA_VERSION);
+    // Still named afterwards (the app's status lists it), newest first, and nothing else.
+    drop(store);
+    let older = dir.path().join("appsnap.db.corrupt-1000");
+    std::fs::write(&older, b"x").unwrap();
+    std::fs::write(dir.path().join("appsnap.db.corrupt-notes.txt"), b"x").unwrap();
+    std::fs::write(dir.path().join("appsnap.db-wal"), b"x").unwrap();
+    assert_eq!(set_aside_files(dir.path()), vec![aside, older]);
+    assert!(set_aside_files(&dir.path().join("absent")).is_empty());
 }
 
 #[test]

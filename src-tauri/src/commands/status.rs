@@ -1,5 +1,6 @@
 //! What the shell tells the UI about itself.
 
+use appsnap_core::fleet::set_aside_files;
 use appsnap_core::status::AppStatus;
 use appsnap_core::AppError;
 
@@ -14,5 +15,9 @@ pub async fn app_status(state: &AppState) -> Result<AppStatus, AppError> {
         log_dir: state.log_dir.display().to_string(),
         data_dir: dirs.data.display().to_string(),
         config_dir: dirs.config.display().to_string(),
+        history_set_aside: set_aside_files(&dirs.data)
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect(),
     })
 }

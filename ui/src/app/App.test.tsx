@@ -23,6 +23,7 @@ const STATUS: AppStatus = {
   logDir: "/home/admin/.local/share/com.appsnap.desktop/logs",
   dataDir: "/home/admin/.local/share/appsnap",
   configDir: "/home/admin/.config/appsnap",
+  historySetAside: [],
 };
 
 /** The shell's answers: the status, and a fresh, empty stored inventory for the start screen (the picker). */

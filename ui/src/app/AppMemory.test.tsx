@@ -16,7 +16,7 @@ afterEach(() => runtime?.dispose());
 describe("App over the in-memory backend", () => {
   it("asks the backend in context for the status", async () => {
     const backend = createMemoryBackend({
-      status: { version: "9.9.9", profile: "Sandbox", sandbox: { state: "starting" }, logDir: "/tmp/logs", dataDir: "/tmp/data", configDir: "/tmp/config" },
+      status: { version: "9.9.9", profile: "Sandbox", sandbox: { state: "starting" }, logDir: "/tmp/logs", dataDir: "/tmp/data", configDir: "/tmp/config", historySetAside: [] },
     });
     runtime = createAppRuntime(backend);
     render(<App runtime={runtime} />);

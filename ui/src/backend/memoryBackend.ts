@@ -62,6 +62,7 @@ export const MEMORY_STATUS: AppStatus = {
   logDir: "/home/admin/.local/share/com.appsnap.desktop/logs",
   dataDir: "/home/admin/.local/share/appsnap",
   configDir: "/home/admin/.config/appsnap",
+  historySetAside: [],
 };
 
 /** The backend's defaults (core's AppSettings::default). */

@@ -17,4 +17,8 @@ dataDir: string,
 /**
  * The config folder shared with the CLI (`profiles.json`, `settings.json`).
  */
-configDir: string, };
+configDir: string, 
+/**
+ * Unreadable `appsnap.db` files moved aside (history started empty), newest first.
+ */
+historySetAside: Array<string>, };

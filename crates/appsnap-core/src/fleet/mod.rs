@@ -32,5 +32,5 @@ pub(crate) use probe::{FINAL as FINAL_STATES, LINUX_PROBE};
 pub use probe_output::parse_probe;
 pub use refresh::merge;
 pub(crate) use store::db_error as store_error;
-pub use store::{data_dir, now_ms, FleetStore, DB_FILE, SCHEMA_VERSION};
+pub use store::{data_dir, now_ms, set_aside_files, FleetStore, DB_FILE, SCHEMA_VERSION};
 pub use types::*;

@@ -269,6 +269,25 @@ fn migrate(mut conn: Connection, from: u32) -> Result<Connection, Open> {
     Ok(conn)
 }
 
+/// The unreadable `appsnap.db` files set aside in `dir`, newest first (kept as evidence
+/// until the user deletes them; the UI says they exist).
+pub fn set_aside_files(dir: &Path) -> Vec<PathBuf> {
+    let prefix = format!("{DB_FILE}.corrupt-");
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut found: Vec<(u64, PathBuf)> = entries
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            let stamp = name.strip_prefix(&prefix)?.parse().ok()?;
+            Some((stamp, e.path()))
+        })
+        .collect();
+    found.sort_by(|a, b| b.cmp(a));
+    found.into_iter().map(|(_, p)| p).collect()
+}
+
 fn aside_path(path: &Path) -> PathBuf {
     let mut n = now_ms();
     loop {

@@ -3,7 +3,7 @@ import { act, fireEvent, render, screen, waitFor, within } from "@testing-librar
 import { beforeEach, describe, expect, it } from "vitest";
 import i18n from "../../i18n";
 import { BackendProvider } from "../../backend/BackendContext";
-import { createMemoryBackend as memory, type MemoryBackend } from "../../backend/memoryBackend";
+import { createMemoryBackend as memory, MEMORY_STATUS, type MemoryBackend } from "../../backend/memoryBackend";
 import { MEMORY_DOWNLOADS } from "../../backend/memoryHistory";
 import { MEMORY_PROBE, withChecks } from "../../backend/memoryFleet";
 import { DEFAULT_FORM, toOptions } from "../results/snapshotOptions";
@@ -171,10 +171,23 @@ describe("RollbackDialog", { timeout: 20_000 }, () => {
     expect(screen.getByTestId("rollback-list").getAttribute("data-total")).toBe("1");
   });
 
+  it("says when an unreadable history was set aside, names the file and opens its folder", async () => {
+    const kept = "/home/admin/.local/share/appsnap/appsnap.db.corrupt-1764745200000";
+    const backend = memory({ status: { ...MEMORY_STATUS, historySetAside: [kept] } });
+    show(backend);
+    const alert = await screen.findByTestId("history-set-aside");
+    expect(alert.getAttribute("data-count")).toBe("1");
+    expect(alert.textContent).toContain("History could not be read and was set aside (1 file)");
+    expect(alert.textContent).toContain(kept);
+    fireEvent.click(screen.getByTestId("history-set-aside-open"));
+    await waitFor(() => expect(backend.calls).toContainEqual({ command: "open_folder", args: { kind: "data" } }));
+  });
+
   it("lists no rollback before the first", async () => {
     const { backend } = await world();
     show(backend);
     await waitFor(() => expect(screen.getByTestId("rollback-list").getAttribute("data-total")).toBe("0"));
+    expect(screen.queryByTestId("history-set-aside")).toBeNull();
     expect(within(screen.getByTestId("rollback-list")).getByText("No disk has been rolled back with AppSnap yet.")).toBeTruthy();
   });
 

@@ -24,6 +24,7 @@ import { HistoryTable } from "./HistoryTable";
 import { NO_FILTERS, PAGE_SIZE, toHistoryFilter, type HistoryFilters } from "./historyView";
 import { RollbackDialog, type RollbackTarget } from "./RollbackDialog";
 import { RollbackList } from "./RollbackList";
+import { SetAsideAlert } from "./SetAsideAlert";
 
 export function HistoryScreen({ jobId }: { jobId?: string }) {
   const { t } = useTranslation();
@@ -31,6 +32,7 @@ export function HistoryScreen({ jobId }: { jobId?: string }) {
   return (
     <>
       <PageHeader title={t("nav.history")} description={t("screens.history.description")} />
+      <SetAsideAlert />
       {jobId ? <JobDetail jobId={jobId} onRollback={setTarget} /> : <RunList onRollback={setTarget} />}
       <RollbackDialog target={target} onClose={() => setTarget(null)} />
     </>
