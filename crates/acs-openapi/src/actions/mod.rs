@@ -52,18 +52,28 @@ pub fn new_client_token() -> String {
 /// Booleans the API sends as strings (`"true"`/`"false"`), also accepting real booleans
 /// (`null` is false). Not an `Option` inside, so strict decoding still requires the field.
 pub(crate) fn bool_from_string<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Raw {
-        B(bool),
-        S(String),
-        Null(()),
+    // A visitor, not an untagged enum: that one buffers each value before it tries the
+    // variants (10,000 agent states an inventory).
+    struct Lenient;
+    impl serde::de::Visitor<'_> for Lenient {
+        type Value = bool;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a boolean, \"true\" / \"false\" or null")
+        }
+        fn visit_bool<E>(self, b: bool) -> Result<bool, E> {
+            Ok(b)
+        }
+        fn visit_str<E>(self, s: &str) -> Result<bool, E> {
+            Ok(s.eq_ignore_ascii_case("true"))
+        }
+        fn visit_unit<E>(self) -> Result<bool, E> {
+            Ok(false)
+        }
+        fn visit_none<E>(self) -> Result<bool, E> {
+            Ok(false)
+        }
     }
-    Ok(match Raw::deserialize(d)? {
-        Raw::B(b) => b,
-        Raw::S(s) => s.eq_ignore_ascii_case("true"),
-        Raw::Null(()) => false,
-    })
+    d.deserialize_any(Lenient)
 }
 
 /// Numbers the API sometimes sends as strings (e.g. `SourceDiskSize`).
@@ -114,6 +124,10 @@ mod tests {
         let b: B = serde_json::from_str(r#"{"v":null,"n":null}"#).unwrap();
         assert!(!b.v);
         assert_eq!(b.n, None);
+        let b: B = serde_json::from_str(r#"{"v":"TRUE"}"#).unwrap();
+        assert!(b.v);
+        assert!(serde_json::from_str::<B>(r#"{"v":1}"#).is_err());
+        assert!(serde_json::from_str::<B>(r#"{"v":["true"]}"#).is_err());
     }
 
     #[test]
