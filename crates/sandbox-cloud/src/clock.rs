@@ -78,6 +78,12 @@ pub struct Stamp {
 }
 
 impl Stamp {
+    /// No time: written as `""`, as the API writes a time that never was.
+    pub const EMPTY: Stamp = Stamp {
+        bytes: [0; 20],
+        len: 0,
+    };
+
     /// `yyyy-MM-ddTHH:mm:ssZ`.
     pub fn seconds(t: SimTime) -> Self {
         Self::write(t, true)

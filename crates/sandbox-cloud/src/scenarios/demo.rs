@@ -220,4 +220,45 @@ mod tests {
         assert_eq!(instances, 21);
         assert!(disks > instances, "{disks} disks");
     }
+
+    /// The agent's typed view answers what the `json!` it replaced did, byte for byte.
+    #[test]
+    fn the_agent_view_writes_what_the_value_did() {
+        use crate::clock::iso;
+        let mut world = World::new(1, WorldConfig::default());
+        load(&mut world, &[], SimTime::default());
+        let mut kinds = std::collections::BTreeSet::new();
+        for region in world
+            .accounts
+            .values_mut()
+            .flat_map(|a| a.regions.values_mut())
+        {
+            let ids: Vec<String> = region.instances.keys().cloned().collect();
+            for (n, id) in ids.iter().enumerate() {
+                let i = region.instance_mut(id).unwrap();
+                if n % 2 == 0 {
+                    i.agent.last_invoked = Some(1_700_000_000_000 + n as i64);
+                    i.agent.invocation_count = n as u64;
+                }
+                let i = &*i;
+                let running = i.assistant_running();
+                let before = serde_json::json!({
+                    "InstanceId": i.id,
+                    "CloudAssistantStatus": if running { "true" } else { "false" },
+                    "CloudAssistantVersion": if i.agent.installed { i.agent.version.as_str() } else { "" },
+                    "OSType": i.os.os_type.title(),
+                    "LastHeartbeatTime": if running { iso(i.creation_time) } else { String::new() },
+                    "LastInvokedTime": i.agent.last_invoked.map(iso).unwrap_or_default(),
+                    "InvocationCount": i.agent.invocation_count,
+                    "ActiveTaskCount": 0,
+                    "SupportSessionManager": i.agent.installed,
+                });
+                let text = serde_json::to_string(&i.agent_status_view()).unwrap();
+                assert_eq!(text, serde_json::to_string(&before).unwrap());
+                kinds.insert((running, i.agent.installed, i.agent.last_invoked.is_some()));
+            }
+        }
+        // Online, offline and missing agents, invoked or not, were all compared.
+        assert!(kinds.len() >= 4, "{kinds:?}");
+    }
 }

@@ -4,8 +4,11 @@ use serde_json::{json, Value};
 
 use super::instance_ids;
 use crate::api::paging::{limits, page};
-use crate::api::{merge, Call};
+use std::sync::Arc;
+
+use crate::api::{Call, Splice};
 use crate::errors::{ApiError, ApiResult};
+use crate::world::model::instance::Instance;
 
 pub fn describe_cloud_assistant_status(c: &mut Call) -> ApiResult<Value> {
     let region = c.p.region()?.to_string();
@@ -21,18 +24,14 @@ pub fn describe_cloud_assistant_status(c: &mut Call) -> ApiResult<Value> {
         .filter(|i| os.as_ref().is_none_or(|o| o == i.os.os_type.lower()))
         .collect();
     let (items, fields) = page(items, &c.p, limits(10, 100, 50), false)?;
-    let items: Vec<Value> = items
-        .into_iter()
-        .map(|i| i.cloud_assistant_json())
-        .collect();
-    Ok(merge(
-        crate::api::list_body(
-            "InstanceCloudAssistantStatusSet",
-            "InstanceCloudAssistantStatus",
-            items,
-        ),
-        fields,
-    ))
+    // Serialised after the world's lock, as the instance and disk pages are.
+    let items: Vec<Arc<Instance>> = items.into_iter().cloned().collect();
+    let items = Splice::later(
+        "InstanceCloudAssistantStatusSet",
+        "InstanceCloudAssistantStatus",
+        move || Splice::text(items.iter().map(|i| i.agent_status_view())),
+    );
+    Ok(crate::api::list_views(c, items, fields))
 }
 
 pub fn install_cloud_assistant(c: &mut Call) -> ApiResult<Value> {

@@ -1,9 +1,9 @@
 //! ECS instances: attributes, the Cloud Assistant agent on them and their guest.
 
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
-use crate::clock::{iso, SimTime};
+use crate::clock::{SimTime, Stamp};
 use crate::world::model::guest::Guest;
 use crate::world::model::os::Os;
 use crate::world::model::status::InstanceStatus;
@@ -111,19 +111,45 @@ impl Instance {
         }
     }
 
-    pub fn cloud_assistant_json(&self) -> Value {
-        json!({
-            "InstanceId": self.id,
-            "CloudAssistantStatus": if self.assistant_running() { "true" } else { "false" },
-            "CloudAssistantVersion": if self.agent.installed { self.agent.version.as_str() } else { "" },
-            "OSType": self.os.os_type.title(),
-            "LastHeartbeatTime": if self.assistant_running() { iso(self.creation_time) } else { String::new() },
-            "LastInvokedTime": self.agent.last_invoked.map(iso).unwrap_or_default(),
-            "InvocationCount": self.agent.invocation_count,
-            "ActiveTaskCount": 0,
-            "SupportSessionManager": self.agent.installed,
-        })
+    /// DescribeCloudAssistantStatus' item, serialised without a `Value` in between.
+    pub fn agent_status_view(&self) -> AgentStatusView<'_> {
+        let running = self.assistant_running();
+        AgentStatusView {
+            active_task_count: 0,
+            cloud_assistant_status: if running { "true" } else { "false" },
+            cloud_assistant_version: if self.agent.installed {
+                &self.agent.version
+            } else {
+                ""
+            },
+            instance_id: &self.id,
+            invocation_count: self.agent.invocation_count,
+            last_heartbeat_time: if running {
+                Stamp::seconds(self.creation_time)
+            } else {
+                Stamp::EMPTY
+            },
+            last_invoked_time: self.agent.last_invoked.map_or(Stamp::EMPTY, Stamp::seconds),
+            os_type: self.os.os_type.title(),
+            support_session_manager: self.agent.installed,
+        }
     }
+}
+
+/// DescribeCloudAssistantStatus' item. Fields in key order, as a `Value` map writes them.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AgentStatusView<'a> {
+    active_task_count: u32,
+    cloud_assistant_status: &'static str,
+    cloud_assistant_version: &'a str,
+    instance_id: &'a str,
+    invocation_count: u64,
+    last_heartbeat_time: Stamp,
+    last_invoked_time: Stamp,
+    #[serde(rename = "OSType")]
+    os_type: &'static str,
+    support_session_manager: bool,
 }
 
 /// DescribeInstances' item. Fields in key order, as a `Value` map writes them: the bytes
