@@ -249,5 +249,10 @@ describe("history: filter → detail → export → rollback", () => {
     assert.ok(text.includes(report.results[0].snapshotGroupId) && text.includes("stopped"), text);
     await row.scrollIntoView();
     await screenshot(browser, "history-rollbacks-en-US");
+    await language(browser, "zh-CN");
+    await byTestId(browser, "nav-history").click();
+    await browser.waitUntil(async () => Number(await attr(browser, "rollback-list", "data-total")) >= 1, { timeout: 20000, timeoutMsg: "the rollback is not listed in zh-CN" });
+    await (await browser.$('[data-testid="rollback-list"]')).scrollIntoView();
+    await screenshot(browser, "history-rollbacks-zh-CN");
   });
 });

@@ -272,7 +272,7 @@ fn migrate(mut conn: Connection, from: u32) -> Result<Connection, Open> {
 /// The unreadable `appsnap.db` files set aside in `dir`, newest first (kept as evidence
 /// until the user deletes them; the UI says they exist).
 pub fn set_aside_files(dir: &Path) -> Vec<PathBuf> {
-    let prefix = format!("{DB_FILE}.corrupt-");
+    let prefix = aside_prefix();
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
@@ -288,10 +288,15 @@ pub fn set_aside_files(dir: &Path) -> Vec<PathBuf> {
     found.into_iter().map(|(_, p)| p).collect()
 }
 
+/// `appsnap.db.corrupt-<ms>`: made by `aside_path`, found by `set_aside_files`.
+fn aside_prefix() -> String {
+    format!("{DB_FILE}.corrupt-")
+}
+
 fn aside_path(path: &Path) -> PathBuf {
     let mut n = now_ms();
     loop {
-        let candidate = path.with_file_name(format!("{DB_FILE}.corrupt-{n}"));
+        let candidate = path.with_file_name(format!("{}{n}", aside_prefix()));
         if !candidate.exists() {
             return candidate;
         }

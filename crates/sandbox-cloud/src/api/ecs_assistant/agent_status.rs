@@ -1,11 +1,11 @@
 //! DescribeCloudAssistantStatus and InstallCloudAssistant (reference §3.4–3.5).
 
+use std::sync::Arc;
+
 use serde_json::{json, Value};
 
 use super::instance_ids;
 use crate::api::paging::{limits, page};
-use std::sync::Arc;
-
 use crate::api::{Call, Splice};
 use crate::errors::{ApiError, ApiResult};
 use crate::world::model::instance::Instance;
