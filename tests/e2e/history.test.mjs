@@ -187,7 +187,11 @@ describe("history: filter → detail → export → rollback", () => {
     await typeInto(browser, input, "win2019-sqlserver");
     // The name alone is not enough while the instance runs.
     assert.equal(await attr(browser, "rollback-confirm", "data-enabled"), "false");
-    await browser.$('[data-testid="rollback-stop"] .ant-checkbox-wrapper').click();
+    // Wait until the dialog's checkbox can take the click (it failed once as "not
+    // interactable" while the modal was still settling, and passed on the rerun).
+    const stop = await browser.$('[data-testid="rollback-stop"] .ant-checkbox-wrapper');
+    await stop.waitForClickable({ timeout: 10000 });
+    await stop.click();
     await waitAttr(browser, "rollback-confirm", "data-enabled", "true");
     await typeInto(browser, input, "win2019-sqlserve");
     await waitAttr(browser, "rollback-confirm", "data-enabled", "false");
