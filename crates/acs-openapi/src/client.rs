@@ -17,6 +17,7 @@ use crate::credentials::{
 use crate::endpoint::{host_header, EndpointResolver, Network, Product};
 use crate::error::AcsError;
 use crate::limiter::{EndpointLimiter, LimitSettings};
+use crate::pacer::ThrottlePacer;
 use crate::params::Params;
 use crate::reply::{check_reply, reply_object, reply_typed, request_id_in};
 use crate::retry::{is_retry_safe, is_transient, RetryPolicy};
@@ -179,6 +180,7 @@ impl ClientBuilder {
                 retry: self.retry,
                 limits: self.limits,
                 limiters: Mutex::new(HashMap::new()),
+                pacer: ThrottlePacer::default(),
                 clock: self.clock,
                 credentials,
                 strict_decoding: self.strict_decoding,
@@ -201,6 +203,7 @@ struct Inner {
     retry: RetryPolicy,
     limits: LimitSettings,
     limiters: Mutex<HashMap<String, Arc<EndpointLimiter>>>,
+    pacer: ThrottlePacer,
     clock: Clock,
     credentials: Arc<dyn ProvideCredentials>,
     strict_decoding: bool,
@@ -227,6 +230,11 @@ impl Client {
 
     pub fn signature(&self) -> SignatureVersion {
         self.inner.signature
+    }
+
+    /// How this client paces actions the gateway throttled.
+    pub fn pacer(&self) -> &ThrottlePacer {
+        &self.inner.pacer
     }
 
     /// The credentials the next call will use (for `whoami` displays).
@@ -262,14 +270,35 @@ impl Client {
         let safe = is_retry_safe(request.action, request.params.get("ClientToken").is_some());
         let limiter = self.limiter_for(self.inner.resolver.politeness_key(request.product, region));
         let mut attempt = 1;
+        let pacer = &self.inner.pacer;
+        let mut turn_taken = false;
         loop {
-            let result = {
-                let _slot = limiter.acquire().await;
-                self.attempt(request, &base).await
-            };
+            let slot = limiter.acquire().await;
+            // The turn is taken once a slot is free, so calls that queued for a slot while
+            // the first throttled replies came back are paced too; its wait holds no slot.
+            if !turn_taken {
+                turn_taken = true;
+                let turn = pacer.take_turn(request.product, request.action);
+                if !turn.is_zero() {
+                    drop(slot);
+                    tokio::time::sleep(turn).await;
+                    continue;
+                }
+            }
+            let result = self.attempt(request, &base).await;
+            drop(slot);
+            turn_taken = false;
+            let time_left = result.as_ref().err().and_then(|e| self.throttle_wait(e));
+            if let Some(wait) = time_left {
+                pacer.throttled(request.product, request.action, wait);
+            }
             match result {
                 Err(e) if safe && attempt < self.inner.retry.max_attempts && is_transient(&e) => {
-                    let delay = self.inner.retry.delay_after(attempt, &e);
+                    // A throttle that named its wait is waited out by the pacer's next turn.
+                    let delay = match time_left {
+                        Some(_) => Duration::ZERO,
+                        None => self.inner.retry.delay_after(attempt, &e),
+                    };
                     tracing::debug!(action = request.action, attempt, ?delay, error = %e, "retrying");
                     tokio::time::sleep(delay).await;
                     attempt += 1;
@@ -277,6 +306,12 @@ impl Client {
                 other => return other,
             }
         }
+    }
+
+    /// The wait a throttled reply asked for, capped like every retry wait.
+    fn throttle_wait(&self, e: &AcsError) -> Option<Duration> {
+        let s = e.service().filter(|s| s.code.starts_with("Throttling"))?;
+        Some(s.retry_after?.min(self.inner.retry.max_retry_after))
     }
 
     fn limiter_for(&self, key: String) -> Arc<EndpointLimiter> {

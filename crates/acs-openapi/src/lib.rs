@@ -11,6 +11,7 @@ pub mod credentials;
 pub mod endpoint;
 pub mod error;
 pub mod limiter;
+pub mod pacer;
 pub mod params;
 mod reply;
 pub mod retry;

@@ -6,7 +6,7 @@ mod common;
 use acs_openapi::actions::ecs_instances::DescribeDisksRequest;
 use acs_openapi::{AcsError, Client, Credentials, ErrorKind, RetryPolicy, SignatureVersion};
 use common::{assert_request_id, instance, Sandbox, HZ};
-use serde_json::json;
+use serde_json::{json, Value};
 use std::time::Duration;
 use test_support::sandbox::demo_account;
 
@@ -111,4 +111,50 @@ async fn slow_replies_time_out() {
     let e = client.describe_regions(HZ).await.unwrap_err();
     assert!(matches!(e, AcsError::TimedOut { .. }), "{e}");
     assert_eq!(e.kind(), ErrorKind::Network);
+}
+
+/// Many callers of one action over its limit: after the first throttle the client paces
+/// the action by the gateway's `TimeLeft`, so nearly every call goes through on its first
+/// retry instead of the callers being refused again together (the sandbox's flow control,
+/// on its running clock, counts the refusals).
+#[tokio::test]
+async fn callers_over_a_limit_are_paced_by_the_time_left_not_refused_again() {
+    let sb = Sandbox {
+        running: test_support::sandbox::running().await,
+        http: reqwest::Client::new(),
+    };
+    sb.control(
+        reqwest::Method::PUT,
+        "flow-control",
+        json!({"actions": {"DescribeRegions": {"per_second": 10.0, "burst": 4}}}),
+    )
+    .await;
+    // The default retry policy: TimeLeft honoured up to 30 s, four tries per call.
+    let client = sb
+        .builder("admin")
+        .retry(RetryPolicy::default())
+        .build()
+        .unwrap();
+    let calls = 24;
+    let started = std::time::Instant::now();
+    let results = futures::future::join_all((0..calls).map(|_| client.describe_regions(HZ))).await;
+    let elapsed = started.elapsed();
+    let failed: Vec<_> = results.iter().filter_map(|r| r.as_ref().err()).collect();
+    assert!(failed.is_empty(), "{failed:?}");
+    let state = sb
+        .control(reqwest::Method::GET, "state/calls", Value::Null)
+        .await;
+    let throttled = state["throttled"]["DescribeRegions"].as_u64().unwrap_or(0);
+    // Four from the burst, then 20 at 10/s: about 2 s. The first wave (8 in flight, four
+    // over the burst) is refused; after that, a refusal is a turn that came a little early.
+    assert!(throttled <= 12, "{throttled} refusals of {calls} calls");
+    assert_eq!(sb.calls("DescribeRegions").await, calls + throttled);
+    assert!(elapsed >= Duration::from_millis(1800), "{elapsed:?}");
+    assert!(
+        client
+            .pacer()
+            .interval(acs_openapi::Product::Ecs, "DescribeRegions")
+            .is_some_and(|i| i <= Duration::from_millis(100)),
+        "paced by the bucket's interval"
+    );
 }
