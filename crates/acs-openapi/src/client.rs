@@ -288,7 +288,7 @@ impl Client {
             let result = self.attempt(request, &base).await;
             drop(slot);
             turn_taken = false;
-            let time_left = result.as_ref().err().and_then(|e| self.throttle_wait(e));
+            let time_left = result.as_ref().err().and_then(|e| self.inner.retry.throttle_wait(e));
             if let Some(wait) = time_left {
                 pacer.throttled(request.product, request.action, wait);
             }
@@ -306,12 +306,6 @@ impl Client {
                 other => return other,
             }
         }
-    }
-
-    /// The wait a throttled reply asked for, capped like every retry wait.
-    fn throttle_wait(&self, e: &AcsError) -> Option<Duration> {
-        let s = e.service().filter(|s| s.code.starts_with("Throttling"))?;
-        Some(s.retry_after?.min(self.inner.retry.max_retry_after))
     }
 
     fn limiter_for(&self, key: String) -> Arc<EndpointLimiter> {

@@ -88,10 +88,16 @@ impl RetryPolicy {
     /// what a throttled reply asked for (capped at `max_retry_after`).
     pub fn delay_after(&self, attempt: u32, err: &AcsError) -> Duration {
         let backoff = self.delay(attempt);
-        match err.service().and_then(|e| e.retry_after) {
-            Some(hint) => backoff.max(hint.min(self.max_retry_after)),
+        match self.throttle_wait(err) {
+            Some(hint) => backoff.max(hint),
             None => backoff,
         }
+    }
+
+    /// The wait a throttled reply asked for, capped at `max_retry_after`.
+    pub fn throttle_wait(&self, err: &AcsError) -> Option<Duration> {
+        let hint = err.service()?.retry_after?;
+        Some(hint.min(self.max_retry_after))
     }
 }
 
