@@ -288,7 +288,10 @@ impl Client {
             let result = self.attempt(request, &base).await;
             drop(slot);
             turn_taken = false;
-            let time_left = result.as_ref().err().and_then(|e| self.inner.retry.throttle_wait(e));
+            let time_left = result
+                .as_ref()
+                .err()
+                .and_then(|e| self.inner.retry.throttle_wait(e));
             if let Some(wait) = time_left {
                 pacer.throttled(request.product, request.action, wait);
             }
