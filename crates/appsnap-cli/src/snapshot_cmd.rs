@@ -305,6 +305,14 @@ fn finish(output: Output, reports: Result<Vec<JobReport>, AppError>) -> ExitCode
     }
 }
 
+/// An enum's name as the JSON output spells it.
+fn json_name(v: impl serde::Serialize) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
 pub(crate) fn render(r: &JobReport) -> String {
     let rows: Vec<Vec<String>> = r
         .results
@@ -314,16 +322,12 @@ pub(crate) fn render(r: &JobReport) -> String {
                 x.instance_id.clone(),
                 x.region_id.clone(),
                 x.status.name().to_owned(),
-                x.consistency
-                    .map(|c| {
-                        serde_json::to_value(c)
-                            .unwrap()
-                            .as_str()
-                            .unwrap_or("")
-                            .to_owned()
-                    })
-                    .unwrap_or_default(),
-                x.snapshot_group_id.clone().unwrap_or_default(),
+                x.consistency.map(json_name).unwrap_or_default(),
+                // "available": usable now, the copy still running (rollback waits for it).
+                match (&x.snapshot_group_id, x.group_state) {
+                    (Some(id), Some(state)) => format!("{id} ({})", json_name(state)),
+                    (id, _) => id.clone().unwrap_or_default(),
+                },
                 x.explanation
                     .iter()
                     .map(|f| f.finding.clone())
@@ -347,4 +351,45 @@ pub(crate) fn render(r: &JobReport) -> String {
             &rows
         )
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use appsnap_core::jobs::{GroupState, JobReport, ResultConsistency, RunResult, RunStatus};
+
+    #[test]
+    fn the_table_says_whether_the_group_is_still_being_copied() {
+        let done = RunResult {
+            instance_id: "i-1".into(),
+            region_id: "cn-hangzhou".into(),
+            command_id: Some("c-1".into()),
+            invoke_id: Some("t-1".into()),
+            exit_code: Some(0),
+            snapshot_group_id: Some("ssg-1".into()),
+            group_state: Some(GroupState::Available),
+            consistency: Some(ResultConsistency::Application),
+            disks: Vec::new(),
+            explanation: Vec::new(),
+            status: RunStatus::Succeeded,
+            output: None,
+            group_deleted: false,
+        };
+        let none = RunResult {
+            instance_id: "i-2".into(),
+            snapshot_group_id: None,
+            group_state: None,
+            consistency: None,
+            status: RunStatus::Failed,
+            ..done.clone()
+        };
+        let text = super::render(&JobReport {
+            job_id: "job-1".into(),
+            results: vec![done, none],
+        });
+        let rows: Vec<&str> = text.lines().collect();
+        let row = |id: &str| *rows.iter().find(|l| l.starts_with(id)).unwrap();
+        assert!(row("i-1").contains("ssg-1 (available)"), "{text}");
+        assert!(row("i-1").contains("application"), "{text}");
+        assert!(!row("i-2").contains("ssg-"), "{text}");
+    }
 }

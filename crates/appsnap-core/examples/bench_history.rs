@@ -10,8 +10,8 @@ use std::time::Instant;
 use appsnap_core::fleet::Consistency;
 use appsnap_core::history::{History, HistoryFilter, PageRequest};
 use appsnap_core::jobs::{
-    Finding, FindingSource, PlannedRun, ResultConsistency, RunRecord, RunResult, RunStatus,
-    SnapshotOptions, Trigger,
+    Finding, FindingSource, GroupState, PlannedRun, ResultConsistency, RunRecord, RunResult,
+    RunStatus, SnapshotOptions, Trigger,
 };
 
 const REGIONS: [&str; 5] = [
@@ -59,6 +59,7 @@ fn record(job: &str, n: usize) -> RunRecord {
             invoke_id: Some(format!("t-{job}-{n}")),
             exit_code: Some(i64::from(status == RunStatus::Failed)),
             snapshot_group_id: Some(format!("ssg-{job}-{n}")),
+            group_state: Some(GroupState::Accomplished),
             consistency: Some(consistency),
             disks: Vec::new(),
             explanation: vec![Finding {

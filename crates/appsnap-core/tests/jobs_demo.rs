@@ -11,8 +11,9 @@ use std::time::Duration;
 use acs_openapi::actions::cloud_assistant::SendFileRequest;
 use appsnap_core::fleet::{inventory, Assessed, InventoryOptions};
 use appsnap_core::jobs::{
-    new_job_id, plan, resume_all, run, FindingSource, JobEvent, JobReport, JobStore, JobTuning,
-    Mandate, ResultConsistency, RunResult, RunStatus, SnapshotOptions, Trigger, DEFAULT_PATTERN,
+    new_job_id, plan, resume_all, run, FindingSource, GroupState, JobEvent, JobReport, JobStore,
+    JobTuning, Mandate, ResultConsistency, RunResult, RunStatus, SnapshotOptions, Trigger,
+    DEFAULT_PATTERN,
 };
 use appsnap_core::progress::{CancellationToken, Reporter};
 use appsnap_core::ram::{apply, RamOptions};
@@ -136,6 +137,14 @@ async fn job(
 fn result<'a>(sb: &Sandbox, report: &'a JobReport, name: &str) -> &'a RunResult {
     let id = sb.instance(name).instance_id;
     report.results.iter().find(|r| r.instance_id == id).unwrap()
+}
+
+async fn sandbox_groups(sb: &Sandbox) -> Vec<serde_json::Value> {
+    sb.control(reqwest::Method::GET, "state/snapshot-groups", json!(null))
+        .await["snapshot_groups"]
+        .as_array()
+        .unwrap()
+        .clone()
 }
 
 fn text(r: &RunResult) -> String {
@@ -336,6 +345,43 @@ async fn ineligible_instances_and_bad_input_are_refused_before_any_call() {
     }
     let after = sb.calls().await;
     assert_eq!(before, after, "nothing was sent");
+}
+
+/// ESSD snapshots are instant-access (the cloud no longer lets it be turned off), so a run
+/// ends when every snapshot is `Available`, not when the copy is `accomplished` later.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_run_ends_when_its_snapshots_are_available_not_when_the_copy_ends() {
+    let names = ["win2022-fileserver"];
+    let sb = ready(&names).await;
+    // Real time: available at +0.8 s, accomplished at +2 s (plus 1 ms/GiB) after creation.
+    sb.control(
+        reqwest::Method::POST,
+        "clock/speed",
+        json!({"time_scale": 1}),
+    )
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = JobStore::open(dir.path()).unwrap();
+
+    let report = job(&sb, &store, &names, SnapshotOptions::default()).await;
+    let r = &report.results[0];
+    assert_eq!(r.status, RunStatus::Succeeded, "{r:#?}");
+    assert_eq!(r.group_state, Some(GroupState::Available));
+    assert_eq!(r.consistency, Some(ResultConsistency::Application));
+    assert!(r.explanation.is_empty(), "{}", text(r));
+    let g = sandbox_groups(&sb).await;
+    let g = g
+        .iter()
+        .find(|g| g["snapshot_group_id"] == json!(r.snapshot_group_id))
+        .unwrap();
+    assert!(g["snapshots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|s| s["available"] == json!(true)));
+
+    // History keeps the state the run ended with.
+    assert_eq!(store.report(&report.job_id).unwrap(), report);
 }
 
 #[tokio::test(flavor = "multi_thread")]

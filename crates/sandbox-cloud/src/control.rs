@@ -474,7 +474,7 @@ async fn snapshot_groups(State(s): State<Shared>) -> Json<Value> {
                         .snapshot_ids
                         .iter()
                         .filter_map(|id| r.snapshots.get(id))
-                        .map(|sn| json!({"snapshot_id": sn.id, "source_disk_id": sn.disk_id, "tags": sn.tags.0.iter().cloned().collect::<std::collections::BTreeMap<_, _>>()}))
+                        .map(|sn| json!({"snapshot_id": sn.id, "source_disk_id": sn.disk_id, "available": sn.available(now), "tags": sn.tags.0.iter().cloned().collect::<std::collections::BTreeMap<_, _>>()}))
                         .collect();
                     list.push(json!({"account_id": a.id, "region_id": r.id, "snapshot_group_id": g.id, "instance_id": g.instance_id, "name": g.name, "status": g.status(&r.snapshots, now), "snapshots": snaps}));
                 }

@@ -173,6 +173,7 @@ const EMPTY: Omit<RunResult, "instanceId" | "regionId" | "status"> = {
   invokeId: null,
   exitCode: null,
   snapshotGroupId: null,
+  groupState: null,
   consistency: null,
   disks: [],
   explanation: [],
@@ -217,7 +218,7 @@ function finish(r: RunResult, run: PlannedRun, options: SnapshotOptions, outcome
     group,
     "",
   ].join("\n");
-  let done: RunResult = { ...r, exitCode: 0, snapshotGroupId: group, consistency, disks, explanation, output, status: "succeeded", ...outcome };
+  let done: RunResult = { ...r, exitCode: 0, snapshotGroupId: group, groupState: "available", consistency, disks, explanation, output, status: "succeeded", ...outcome };
   if (done.status === "succeeded" && options.mandate === "require" && done.consistency !== "application") {
     // As core's judge: a file-system group under "require" makes the run failed.
     done = { ...done, status: "failed", consistency: "failed", explanation: [...done.explanation, { source: "mandate", finding: "application-consistent was required" }] };

@@ -15,8 +15,8 @@ use super::history::JobStore;
 use super::poll::{self, is_final_invocation};
 use super::stuck::stop_and_check;
 use super::types::{
-    DiskResult, Finding, FindingSource, JobEvent, JobTuning, Mandate, ResultConsistency, RunRecord,
-    RunStatus,
+    DiskResult, Finding, FindingSource, GroupState, JobEvent, JobTuning, Mandate,
+    ResultConsistency, RunRecord, RunStatus,
 };
 use crate::error::AppError;
 use crate::fleet::now_ms;
@@ -259,7 +259,8 @@ fn stuck(ctx: &Ctx<'_>, r: &RunRecord) -> bool {
 }
 
 /// Groups of finished invocations: found (by the output's id, else by name and time),
-/// awaited until accomplished, their snapshots' tags read, the run classified.
+/// awaited until accomplished or every snapshot is available, their snapshots' tags
+/// read, the run classified.
 async fn poll_groups(ctx: &Ctx<'_>, runs: &mut [RunRecord]) -> Result<bool, AppError> {
     let mut changed = false;
     let Some(region) = runs.first().map(|r| r.plan.region_id.clone()) else {
@@ -304,19 +305,22 @@ async fn poll_groups(ctx: &Ctx<'_>, runs: &mut [RunRecord]) -> Result<bool, AppE
     let groups = poll::groups(ctx.client, &region, &ids).await?;
     let ended: Vec<_> = groups
         .iter()
-        .filter(|g| g.status != "progressing")
+        .filter_map(|g| {
+            let available: Vec<bool> = g.snapshots.snapshot.iter().map(|s| s.available).collect();
+            GroupState::of(&g.status, &available).map(|state| (g, state))
+        })
         .collect();
     // One tag read for every group that ended this round (100 snapshots a call), not one
     // per group: each poll call counts against the per-job budget.
     let snapshot_ids: Vec<String> = ended
         .iter()
-        .flat_map(|g| g.snapshots.snapshot.iter().map(|s| s.snapshot_id.clone()))
+        .flat_map(|(g, _)| g.snapshots.snapshot.iter().map(|s| s.snapshot_id.clone()))
         .collect();
     let tags = match snapshot_ids.is_empty() {
         true => Default::default(),
         false => poll::snapshot_tags(ctx.client, &region, &snapshot_ids).await?,
     };
-    for g in ended {
+    for (g, state) in ended {
         let disks: Vec<DiskResult> = g
             .snapshots
             .snapshot
@@ -335,22 +339,24 @@ async fn poll_groups(ctx: &Ctx<'_>, runs: &mut [RunRecord]) -> Result<bool, AppE
             r.result.status == RunStatus::Snapshotting
                 && r.result.snapshot_group_id.as_deref() == Some(g.snapshot_group_id.as_str())
         }) {
-            finish(ctx, r, Some(g.status.as_str()), disks)?;
+            finish(ctx, r, Some((state, g.status.as_str())), disks)?;
             changed = true;
         }
     }
     Ok(changed)
 }
 
-/// Classifies, explains and ends the run.
+/// Classifies, explains and ends the run; `group` is its state and the cloud's status.
 fn finish(
     ctx: &Ctx<'_>,
     r: &mut RunRecord,
-    group_status: Option<&str>,
+    group: Option<(GroupState, &str)>,
     disks: Vec<DiskResult>,
 ) -> Result<(), AppError> {
-    let group = match group_status {
-        Some("accomplished") => group_consistency(&disks),
+    let group_state = group.map(|(state, _)| state);
+    let group_status = group.map(|(_, status)| status);
+    let group = match group_state {
+        Some(state) if state.usable() => group_consistency(&disks),
         _ => ResultConsistency::Failed,
     };
     let (consistency, status) = judge(group, ctx.mandate);
@@ -365,13 +371,14 @@ fn finish(
         error_info,
         output: output.as_deref(),
         group_id: r.result.snapshot_group_id.as_deref(),
-        group_status,
+        group_status: group_status.filter(|_| group_state == Some(GroupState::Failed)),
         disks: &disks,
         consistency,
         mandate_failed: group == ResultConsistency::Filesystem
             && consistency == ResultConsistency::Failed,
     });
     r.result.disks = disks;
+    r.result.group_state = group_state;
     r.result.consistency = Some(consistency);
     set(ctx, r, status)
 }
@@ -425,6 +432,7 @@ mod tests {
                 invoke_id: Some("t-1".into()),
                 exit_code: None,
                 snapshot_group_id: None,
+                group_state: None,
                 consistency: None,
                 disks: Vec::new(),
                 explanation: Vec::new(),

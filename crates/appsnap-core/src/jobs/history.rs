@@ -126,6 +126,7 @@ impl JobStore {
                     invoke_id: None,
                     exit_code: None,
                     snapshot_group_id: None,
+                    group_state: None,
                     consistency: None,
                     disks: Vec::new(),
                     explanation: Vec::new(),

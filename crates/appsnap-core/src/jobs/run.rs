@@ -133,6 +133,7 @@ pub async fn retry_failed(
             invoke_id: None,
             exit_code: None,
             snapshot_group_id: None,
+            group_state: None,
             consistency: None,
             disks: Vec::new(),
             explanation: Vec::new(),

@@ -223,6 +223,43 @@ pub struct DiskResult {
     pub consistency: ResultConsistency,
 }
 
+/// The snapshot group as the run last saw it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum GroupState {
+    /// Every snapshot reached 100 % (`accomplished`).
+    Accomplished,
+    /// Still `progressing` (the copy to OSS goes on), but every snapshot is already
+    /// `Available`: ESSD snapshots are usable seconds after creation (instant access), long
+    /// before a large disk's copy ends, so the run does not wait for it.
+    Available,
+    /// `failed`, or a status this version does not know.
+    Failed,
+}
+
+impl GroupState {
+    /// `None` while the group is still of no use: progressing with a snapshot not yet
+    /// available (or none listed yet).
+    pub fn of(status: &str, snapshots_available: &[bool]) -> Option<Self> {
+        match status {
+            "accomplished" => Some(Self::Accomplished),
+            "progressing"
+                if !snapshots_available.is_empty() && snapshots_available.iter().all(|a| *a) =>
+            {
+                Some(Self::Available)
+            }
+            "progressing" => None,
+            _ => Some(Self::Failed),
+        }
+    }
+
+    /// The snapshots can be used (rolled back to, disks created from).
+    pub fn usable(self) -> bool {
+        self != Self::Failed
+    }
+}
+
 /// An instance-run's result: exactly the fields of `snapshot create --output json`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -235,6 +272,9 @@ pub struct RunResult {
     #[ts(type = "number | null")]
     pub exit_code: Option<i64>,
     pub snapshot_group_id: Option<String>,
+    /// How the group stood when the run ended (`None`: no group, or from before it was kept).
+    #[serde(default)]
+    pub group_state: Option<GroupState>,
     pub consistency: Option<ResultConsistency>,
     pub disks: Vec<DiskResult>,
     pub explanation: Vec<Finding>,
@@ -339,7 +379,7 @@ pub struct JobTuning {
     pub stop_wait: Duration,
     /// `Timeout` sent with the invocation (the snapshot can take minutes).
     pub command_timeout_secs: u32,
-    /// How long a finished run waits for its group to be `accomplished`.
+    /// How long a finished run waits for its group to be `accomplished` or available.
     pub group_wait: Duration,
     /// Pushing the recorded scripts again before a Linux run.
     pub scripts: crate::scripts::ScriptsTuning,
@@ -358,5 +398,33 @@ impl Default for JobTuning {
             group_wait: Duration::from_secs(600),
             scripts: crate::scripts::ScriptsTuning::default(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::GroupState;
+
+    #[test]
+    fn a_group_is_usable_once_accomplished_or_every_snapshot_is_available() {
+        assert_eq!(
+            GroupState::of("accomplished", &[false]),
+            Some(GroupState::Accomplished)
+        );
+        assert_eq!(
+            GroupState::of("progressing", &[true, true]),
+            Some(GroupState::Available)
+        );
+        assert_eq!(GroupState::of("progressing", &[true, false]), None);
+        // No snapshots listed yet: nothing is known to be usable.
+        assert_eq!(GroupState::of("progressing", &[]), None);
+        assert_eq!(GroupState::of("failed", &[true]), Some(GroupState::Failed));
+        // A status this version does not know is not taken for success.
+        assert_eq!(GroupState::of("paused", &[true]), Some(GroupState::Failed));
+        assert!(GroupState::Available.usable() && !GroupState::Failed.usable());
+        assert_eq!(
+            serde_json::to_value(GroupState::Available).unwrap(),
+            serde_json::json!("available")
+        );
     }
 }

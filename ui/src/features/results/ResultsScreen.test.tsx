@@ -51,6 +51,9 @@ describe("ResultsScreen", { timeout: 20_000 }, () => {
     expect(within(c).getByTestId("run-invoke-i-hz0sqlsrv").getAttribute("data-value")).toMatch(/^t-mem/);
     expect(within(c).getByTestId("run-exit-i-hz0sqlsrv").getAttribute("data-value")).toBe("0");
     expect(within(c).getByTestId("run-group-i-hz0sqlsrv").getAttribute("data-value")).toMatch(/^ssg-/);
+    const state = within(c).getByTestId("run-group-state-i-hz0sqlsrv");
+    expect(state.getAttribute("data-state")).toBe("available");
+    expect(state.textContent).toBe("Available — copy still in progress");
     expect(within(c).getAllByTestId("run-disk-tag").map((t) => t.getAttribute("data-tag"))).toEqual(["APPConsistent:True", "APPConsistent:True"]);
     expect(within(c).queryByTestId("run-explanation-i-hz0sqlsrv")).toBeNull();
     expect(screen.getByTestId("run-stage-i-hz0sqlsrv-tagged").getAttribute("data-reached")).toBe("true");
@@ -78,6 +81,7 @@ describe("ResultsScreen", { timeout: 20_000 }, () => {
       consistency: "failed",
       exitCode: 1,
       snapshotGroupId: null,
+      groupState: null,
       disks: [],
       explanation: [{ source: "exitCode", finding: "the prescript exited 1" }, { source: "pluginLog", finding: "freeze failed: /tmp/prescript.sh returned 1" }],
     };
@@ -86,6 +90,7 @@ describe("ResultsScreen", { timeout: 20_000 }, () => {
     await finished();
     expect(card("i-bj0api").getAttribute("data-status")).toBe("failed");
     expect(screen.getByTestId("run-exit-i-bj0api").getAttribute("data-value")).toBe("1");
+    expect(screen.queryByTestId("run-group-state-i-bj0api")).toBeNull();
     expect(within(screen.getByTestId("run-explanation-i-bj0api")).getAllByTestId("run-finding").map((f) => f.getAttribute("data-source"))).toEqual(["exitCode", "pluginLog"]);
     expect(screen.getByTestId("run-output-i-bj0api")).toBeTruthy();
     const retry = screen.getByTestId("results-retry") as HTMLButtonElement;

@@ -2,8 +2,9 @@
 // code, the snapshot group and every disk snapshot with its badge and tags, the
 // explanation (each finding with its source), the decoded output, the console's
 // addresses, and the timeline.
-import { Card, Descriptions, Space, Steps, Table, Tag, Typography } from "antd";
+import { Card, Descriptions, Space, Steps, Table, Tag, Tooltip, Typography } from "antd";
 import { useTranslation } from "react-i18next";
+import type { GroupState } from "../../bindings/GroupState";
 import type { RunResult } from "../../bindings/RunResult";
 import { ConsoleLinks } from "./ConsoleLinks";
 import { ConsistencyTag } from "./CreateSnapshotDialog";
@@ -26,6 +27,20 @@ function Copy({ value, testId }: { value: string | null; testId: string }) {
       )}
     </span>
   );
+}
+
+const GROUP_COLOR: Record<GroupState, string> = { accomplished: "green", available: "blue", failed: "red" };
+
+function GroupStateTag({ run }: { run: RunResult }) {
+  const { t } = useTranslation();
+  const state = run.groupState;
+  if (!state || !run.snapshotGroupId) return null;
+  const tag = (
+    <Tag color={GROUP_COLOR[state]} data-testid={`run-group-state-${run.instanceId}`} data-state={state}>
+      {t(`results.groupState.${state}`)}
+    </Tag>
+  );
+  return state === "available" ? <Tooltip title={t("results.groupState.availableHint")}>{tag}</Tooltip> : tag;
 }
 
 export function RunCard({ jobId, run, events }: { jobId: string; run: RunResult; events: readonly TimedEvent[] }) {
@@ -72,7 +87,12 @@ export function RunCard({ jobId, run, events }: { jobId: string; run: RunResult;
         <Descriptions.Item label={t("results.exitCode")}>
           <span data-testid={`run-exit-${id}`} data-value={run.exitCode ?? ""}>{run.exitCode ?? "—"}</span>
         </Descriptions.Item>
-        <Descriptions.Item label={t("results.group")}><Copy value={run.snapshotGroupId} testId={`run-group-${id}`} /></Descriptions.Item>
+        <Descriptions.Item label={t("results.group")}>
+          <Space size={4} wrap>
+            <Copy value={run.snapshotGroupId} testId={`run-group-${id}`} />
+            <GroupStateTag run={run} />
+          </Space>
+        </Descriptions.Item>
       </Descriptions>
       {run.disks.length ? (
         <Table
