@@ -30,6 +30,11 @@ fn fast() -> JobTuning {
 
 /// RAM for `names`, the clock running 20× (a demo run takes ~3 s simulated).
 async fn ready(names: &[&str]) -> Sandbox {
+    ready_at(names, 20.0).await
+}
+
+/// RAM for `names`, then the clock at `time_scale` (0: paused).
+async fn ready_at(names: &[&str], time_scale: f64) -> Sandbox {
     let sb = Sandbox::start().await;
     let options = RamOptions {
         instances: names.iter().map(|n| sb.instance(n)).collect(),
@@ -46,7 +51,7 @@ async fn ready(names: &[&str]) -> Sandbox {
     sb.control(
         reqwest::Method::POST,
         "clock/speed",
-        json!({"time_scale": 20}),
+        json!({ "time_scale": time_scale }),
     )
     .await;
     sb
@@ -352,14 +357,8 @@ async fn ineligible_instances_and_bad_input_are_refused_before_any_call() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_run_ends_when_its_snapshots_are_available_not_when_the_copy_ends() {
     let names = ["win2022-fileserver"];
-    let sb = ready(&names).await;
     // Real time: available at +0.8 s, accomplished at +2 s (plus 1 ms/GiB) after creation.
-    sb.control(
-        reqwest::Method::POST,
-        "clock/speed",
-        json!({"time_scale": 1}),
-    )
-    .await;
+    let sb = ready_at(&names, 1.0).await;
     let dir = tempfile::tempdir().unwrap();
     let store = JobStore::open(dir.path()).unwrap();
 
@@ -429,14 +428,8 @@ async fn no_public_command_falls_back_to_the_plugin_marked_experimental() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_job_dropped_mid_poll_resumes_from_history_and_runs_nothing_twice() {
     let names = ["app-centos79-mysql", "win2019-sqlserver"];
-    let sb = ready(&names).await;
     // Paused clock: the invocations stay running while the engine is dropped.
-    sb.control(
-        reqwest::Method::POST,
-        "clock/speed",
-        json!({"time_scale": 0}),
-    )
-    .await;
+    let sb = ready_at(&names, 0.0).await;
     let dir = tempfile::tempdir().unwrap();
     let instances = assessed(&sb, &names).await;
     let client = sb.client("admin");
