@@ -9,7 +9,7 @@
 //! client's too. A call that still fails is named in `Inventory::missing` and the facts it
 //! would have given stay unknown — never a silently short list.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use acs_openapi::actions::cloud_assistant::DescribeCloudAssistantStatusResponse;
 use acs_openapi::actions::ecs_instances::{
@@ -20,11 +20,11 @@ use futures::channel::mpsc::{self, UnboundedSender};
 use futures::{StreamExt, TryStreamExt};
 use tokio_util::task::AbortOnDropHandle;
 
+use super::assembly::{miss, Assembly, Outcome};
 use super::predict::assess;
 use super::roles::evaluate_roles;
 use super::types::{
-    AgentFact, Assessed, DiskFact, FleetEvent, FleetInstance, Inventory, InventoryOptions, Missing,
-    RoleFact,
+    AgentFact, Assessed, DiskFact, FleetEvent, Inventory, InventoryOptions, Missing, RoleFact,
 };
 use crate::error::{AppError, ErrorCode};
 use crate::progress::Reporter;
@@ -69,19 +69,11 @@ pub async fn inventory(
     // checking use every core and overlap the other regions' calls (one task would
     // poll every region on one thread, and checking all at the end adds its whole CPU
     // time to the wall time). Dropping the inventory aborts them.
-    let reads: Vec<RegionRead<Assessed>> = futures::stream::iter(regions.iter().cloned())
+    let reads: Vec<RegionRead> = futures::stream::iter(regions.iter().cloned())
         .map(|region| {
             let (client, reporter) = (client.clone(), reporter.clone());
             AbortOnDropHandle::new(tokio::spawn(async move {
-                let read = read_region(&client, region, &reporter).await?;
-                Ok(RegionRead {
-                    instances: read
-                        .instances
-                        .into_iter()
-                        .map(|i| assess(i, limit))
-                        .collect(),
-                    missing: read.missing,
-                })
+                read_region(&client, &region, limit, &reporter).await
             }))
         })
         .buffered(parallel)
@@ -144,136 +136,91 @@ fn dedup(regions: &[String]) -> Vec<String> {
 
 async fn read_region(
     client: &Client,
-    region: String,
+    region: &str,
+    group_disk_limit: u32,
     reporter: &Reporter<FleetEvent>,
 ) -> Result<RegionRead, AppError> {
     reporter.checkpoint()?;
     reporter.emit(FleetEvent::RegionStarted {
-        region_id: region.clone(),
+        region_id: region.to_owned(),
     });
     // The listing feeds the batches as its pages arrive: the disk walk starts with the
     // first instance, each agent/role batch as soon as its ids are listed, all at once
-    // up to REGION_CALLS (the client's per-endpoint limiter has the last word).
-    let (tx, jobs) = mpsc::unbounded();
-    let listing = async {
-        let mut batcher = Batcher::new(tx);
-        let listed = list_instances(client, &region, reporter, &mut |page| batcher.add(page)).await;
+    // up to REGION_CALLS (the client's per-endpoint limiter has the last word). Pages
+    // and answers meet in the assembly, which checks each instance once its facts are in.
+    let (jobs_tx, jobs) = mpsc::unbounded();
+    let (pages_tx, pages) = mpsc::unbounded();
+    let listing = async move {
+        let mut batcher = Batcher::new(jobs_tx);
+        let listed = list_instances(client, region, reporter, &mut |page| {
+            batcher.add(&page);
+            // The receiver is gone only when the work already ended (a cancellation).
+            let _ = pages_tx.unbounded_send(page);
+        })
+        .await;
         if matches!(listed, Ok(Ok(_))) {
             batcher.finish();
         }
+        // Both senders drop here, so the work below ends with the last answer.
         listed
     };
-    let work = jobs
-        .map(|job| run_job(client, &region, reporter, job))
-        .buffer_unordered(REGION_CALLS)
-        .try_collect::<Vec<Outcome>>();
-    let (listed, outcomes) = futures::join!(listing, work);
-    let mut missing = Vec::new();
-    let listed = match listed? {
-        Ok(list) => list,
+    let mut assembly = Assembly::new(region, group_disk_limit);
+    let work = async {
+        let answers = jobs
+            .map(|job| run_job(client, region, reporter, job))
+            .buffer_unordered(REGION_CALLS)
+            .map(Arrival::Answer);
+        let mut arrivals = futures::stream::select(pages.map(Arrival::Page), answers);
+        while let Some(arrival) = arrivals.next().await {
+            match arrival {
+                Arrival::Page(page) => assembly.listed(page),
+                Arrival::Answer(outcome) => assembly.answered(outcome?),
+            }
+        }
+        Ok::<(), AppError>(())
+    };
+    let (listed, worked) = futures::join!(listing, work);
+    match listed? {
+        Ok(_) => {}
         // Keys that are missing or refused fail every call alike: an error, not a gap.
         Err(e) if AppError::from(&e).code == ErrorCode::AuthFailed => return Err(e.into()),
         Err(e) => {
-            missing.push(miss(
-                &region,
-                "DescribeInstances",
-                "the region's instances are not listed",
-                &e,
-            ));
             reporter.emit(FleetEvent::RegionDone {
-                region_id: region,
+                region_id: region.to_owned(),
                 instances: 0,
                 disks: 0,
                 failed_calls: 1,
             });
             return Ok(RegionRead {
                 instances: Vec::new(),
-                missing,
+                missing: vec![miss(
+                    region,
+                    "DescribeInstances",
+                    "the region's instances are not listed",
+                    &e,
+                )],
             });
         }
-    };
-    let mut outcomes = outcomes?;
-    // Apply in the order a one-call-at-a-time read would have: disks, then each batch.
-    outcomes.sort_by_key(Outcome::order);
-
-    let mut disks: Option<HashMap<String, Vec<DiskFact>>> = None;
-    let mut disk_count = 0u32;
-    let mut agents: HashMap<String, AgentFact> = HashMap::new();
-    let mut roles: HashMap<String, String> = HashMap::new();
-    let mut roles_failed: BTreeSet<String> = BTreeSet::new();
-    for outcome in outcomes {
-        match outcome {
-            Outcome::Disks(Ok(all)) => {
-                disk_count = all.values().map(|d| d.len() as u32).sum();
-                disks = Some(all.into_iter().collect());
-            }
-            Outcome::Disks(Err(e)) => missing.push(miss(
-                &region,
-                "DescribeDisks",
-                "disk categories and counts are unknown",
-                &e,
-            )),
-            Outcome::Agents(_, _, Ok(found)) => agents.extend(found),
-            Outcome::Agents(_, chunk, Err(e)) => missing.push(miss(
-                &region,
-                "DescribeCloudAssistantStatus",
-                &format!(
-                    "Cloud Assistant status of {} is unknown",
-                    instances(chunk.len())
-                ),
-                &e,
-            )),
-            Outcome::Roles(_, _, Ok(found)) => roles.extend(found),
-            Outcome::Roles(_, chunk, Err(e)) => {
-                missing.push(miss(
-                    &region,
-                    "DescribeInstanceRamRole",
-                    &format!("the RAM role of {} is unknown", instances(chunk.len())),
-                    &e,
-                ));
-                roles_failed.extend(chunk);
-            }
-        }
     }
-
-    let instances: Vec<FleetInstance> = listed
-        .into_iter()
-        .map(|i| {
-            let id = i.instance_id;
-            FleetInstance {
-                disks: disks.as_mut().map(|d| d.remove(&id).unwrap_or_default()),
-                agent: agents.remove(&id),
-                role: if roles_failed.contains(&id) {
-                    RoleFact::Unknown
-                } else {
-                    match roles.remove(&id) {
-                        Some(role_name) => RoleFact::Attached {
-                            role_name,
-                            evaluation: None,
-                        },
-                        None => RoleFact::None,
-                    }
-                },
-                guest: None,
-                script_test: None,
-                name: i.instance_name,
-                region_id: region.clone(),
-                zone_id: i.zone_id,
-                os_type: i.os_type.to_ascii_lowercase(),
-                os_name: i.os_name,
-                os_name_en: i.os_name_en,
-                status: i.status,
-                instance_id: id,
-            }
-        })
-        .collect();
+    worked?;
+    let done = assembly.finish();
     reporter.emit(FleetEvent::RegionDone {
-        region_id: region,
-        instances: instances.len() as u32,
-        disks: disk_count,
-        failed_calls: missing.len() as u32,
+        region_id: region.to_owned(),
+        instances: done.instances.len() as u32,
+        disks: done.disk_count,
+        failed_calls: done.missing.len() as u32,
     });
-    Ok(RegionRead { instances, missing })
+    Ok(RegionRead {
+        instances: done.instances,
+        missing: done.missing,
+    })
+}
+
+/// What reaches a region's assembly: a page of the listing or a job's answer (whose
+/// error is a cancellation).
+enum Arrival {
+    Page(Vec<InstanceBrief>),
+    Answer(Result<Outcome, AppError>),
 }
 
 /// Cuts the listed ids into exactly the batches `ids.chunks(N)` of the whole list would
@@ -382,20 +329,19 @@ async fn run_job(
 }
 
 /// Every instance of the region, page by page, checking for cancellation between pages;
-/// each page's new instances go to `on_page` as soon as they arrive.
+/// each page's new instances go to `on_page` as soon as they arrive. Ok: how many.
 /// The outer error is a cancellation; the inner one a call that failed.
 async fn list_instances(
     client: &Client,
     region: &str,
     reporter: &Reporter<FleetEvent>,
-    on_page: &mut (dyn FnMut(&[InstanceBrief]) + Send),
-) -> Result<Result<Vec<InstanceBrief>, AcsError>, AppError> {
+    on_page: &mut (dyn FnMut(Vec<InstanceBrief>) + Send),
+) -> Result<Result<usize, AcsError>, AppError> {
     let mut request = DescribeInstancesRequest {
         max_results: Some(INSTANCE_PAGE),
         ..Default::default()
     };
-    let mut all = Vec::new();
-    let mut seen = BTreeSet::new();
+    let mut seen = HashSet::new();
     loop {
         reporter.checkpoint()?;
         let page = match client.describe_instance_briefs(region, &request).await {
@@ -403,17 +349,18 @@ async fn list_instances(
             Err(e) => return Ok(Err(e)),
         };
         // A page repeated after a retry must not list an instance twice.
-        let before = all.len();
-        all.extend(
-            page.instances
-                .instance
-                .into_iter()
-                .filter(|i| seen.insert(i.instance_id.clone())),
-        );
-        on_page(&all[before..]);
+        let fresh: Vec<InstanceBrief> = page
+            .instances
+            .instance
+            .into_iter()
+            .filter(|i| seen.insert(i.instance_id.clone()))
+            .collect();
+        if !fresh.is_empty() {
+            on_page(fresh);
+        }
         let next = page.next_token.filter(|t| !t.is_empty());
         if next.is_none() || request.next_token == next {
-            return Ok(Ok(all));
+            return Ok(Ok(seen.len()));
         }
         request.next_token = next;
     }
@@ -423,7 +370,7 @@ async fn list_instances(
 async fn list_disks(
     client: &Client,
     region: &str,
-) -> Result<BTreeMap<String, Vec<DiskFact>>, AcsError> {
+) -> Result<HashMap<String, Vec<DiskFact>>, AcsError> {
     let disks: Vec<_> = client
         .describe_disk_briefs_stream(
             region,
@@ -434,8 +381,8 @@ async fn list_disks(
         )
         .try_collect()
         .await?;
-    let mut by_instance: BTreeMap<String, Vec<DiskFact>> = BTreeMap::new();
-    let mut seen = BTreeSet::new();
+    let mut by_instance: HashMap<String, Vec<DiskFact>> = HashMap::new();
+    let mut seen = HashSet::new();
     for d in disks {
         if d.instance_id.is_empty() || !seen.insert(d.disk_id.clone()) {
             continue;
@@ -496,26 +443,9 @@ async fn agent_status(
     }
 }
 
-/// "1 instance", "50 instances".
-fn instances(n: usize) -> String {
-    match n {
-        1 => "1 instance".to_owned(),
-        n => format!("{n} instances"),
-    }
-}
-
-pub(super) fn miss(region: &str, action: &str, effect: &str, err: &AcsError) -> Missing {
-    Missing {
-        region_id: region.to_owned(),
-        action: action.to_owned(),
-        effect: effect.to_owned(),
-        error: AppError::from(err),
-    }
-}
-
-/// What one region gave: its instances read, then checked.
-struct RegionRead<I = FleetInstance> {
-    instances: Vec<I>,
+/// What one region gave: its instances checked, and the calls that failed.
+struct RegionRead {
+    instances: Vec<Assessed>,
     missing: Vec<Missing>,
 }
 
@@ -525,36 +455,4 @@ enum Job {
     Disks,
     Agents(usize, Vec<String>),
     Roles(usize, Vec<String>),
-}
-
-enum Outcome {
-    Disks(Result<BTreeMap<String, Vec<DiskFact>>, AcsError>),
-    Agents(
-        usize,
-        Vec<String>,
-        Result<Vec<(String, AgentFact)>, AcsError>,
-    ),
-    Roles(usize, Vec<String>, Result<Vec<(String, String)>, AcsError>),
-}
-
-impl Outcome {
-    fn order(&self) -> (u8, usize) {
-        match self {
-            Self::Disks(_) => (0, 0),
-            Self::Agents(n, ..) => (1, *n),
-            Self::Roles(n, ..) => (2, *n),
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn counts_of_instances_agree_in_number() {
-        assert_eq!(instances(1), "1 instance");
-        assert_eq!(instances(50), "50 instances");
-        assert_eq!(instances(0), "0 instances");
-    }
 }

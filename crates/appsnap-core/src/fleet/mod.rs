@@ -4,10 +4,11 @@
 //! probe on request, and the last inventory kept per profile in `appsnap.db`.
 //!
 //! Layout, lowest first (nothing imports upward): `types` (data), `reason` (texts),
-//! `os` (the OS matrix), `checks` → `predict` (pure), `roles` + `inventory` (cloud
-//! reads), `probe_output` → `probe` (the deep check), `refresh` (a re-read laid over the
+//! `os` (the OS matrix), `checks` → `predict` (pure), `assembly` (a region's answers
+//! joined per instance), `roles` + `inventory` (cloud reads), `probe_output` → `probe` (the deep check), `refresh` (a re-read laid over the
 //! last inventory), `fix` (a check's fix, then the re-read), `store` (SQLite).
 
+mod assembly;
 mod checks;
 #[cfg(test)]
 mod export;

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use acs_openapi::Client;
 use serde_json::Value;
 
-use super::inventory::miss;
+use super::assembly::miss;
 use super::types::{Assessed, FleetEvent, Missing, RoleFact};
 use crate::error::AppError;
 use crate::progress::Reporter;
