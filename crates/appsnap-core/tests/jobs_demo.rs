@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use acs_openapi::actions::cloud_assistant::SendFileRequest;
+use acs_openapi::{Jitter, RetryPolicy};
 use appsnap_core::fleet::{inventory, Assessed, InventoryOptions};
 use appsnap_core::jobs::{
     new_job_id, plan, resume_all, run, FindingSource, GroupState, JobEvent, JobReport, JobStore,
@@ -17,7 +18,7 @@ use appsnap_core::jobs::{
 };
 use appsnap_core::progress::{CancellationToken, Reporter};
 use appsnap_core::ram::{apply, RamOptions};
-use ram_support::{tuning, Sandbox};
+use ram_support::{client_retrying, tuning, Sandbox};
 use serde_json::json;
 
 fn fast() -> JobTuning {
@@ -498,4 +499,86 @@ async fn a_job_dropped_mid_poll_resumes_from_history_and_runs_nothing_twice() {
     assert_eq!(groups["snapshot_groups"].as_array().unwrap().len(), 2);
     assert!(store.unfinished().unwrap().is_empty());
     assert_eq!(store.invocations(&id).unwrap().len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_run_shows_running_as_soon_as_its_own_invocation_is_accepted() {
+    let names = ["app-centos79-mysql", "win2019-sqlserver"];
+    // Paused clock: both invocations stay running, so only the sending is watched.
+    let sb = ready_at(&names, 0.0).await;
+    let region = sb.instance(names[0]).region_id;
+    assert_eq!(
+        region,
+        sb.instance(names[1]).region_id,
+        "one region: one batch"
+    );
+    let instances = assessed(&sb, &names).await;
+    // Every retry waits 400 ms: a throttled invocation is sent again that much later.
+    let wait = Duration::from_millis(400);
+    let client = client_retrying(
+        sb.endpoint(),
+        "admin",
+        RetryPolicy {
+            jitter: Jitter::from_fn(move |_| wait),
+            max_retry_after: wait,
+            ..RetryPolicy::default()
+        },
+    );
+    let id = new_job_id();
+    let p = plan(
+        &client,
+        &id,
+        &instances,
+        &SnapshotOptions::default(),
+        4,
+        DEFAULT_PATTERN,
+    )
+    .await
+    .unwrap();
+    sb.fault(json!({"action": "InvokeCommand", "throttle_next": 1}))
+        .await;
+    let invoked = |calls: &BTreeMap<String, u64>| *calls.get("InvokeCommand").unwrap_or(&0);
+    let before = invoked(&sb.calls().await);
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let reporter = Reporter::new(
+        move |e: JobEvent| {
+            if let JobEvent::RunChanged {
+                status: RunStatus::Running,
+                instance_id,
+                ..
+            } = e
+            {
+                let _ = tx.send(instance_id);
+            }
+        },
+        CancellationToken::new(),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let store = JobStore::open(dir.path()).unwrap();
+    let t = fast();
+    let work = tokio::time::timeout(
+        Duration::from_secs(3),
+        run(&client, &store, "sandbox", &id, &p, &t, &reporter),
+    );
+    let watch = async {
+        let first = rx.recv().await.expect("a run is running");
+        // The accepted run is running while the throttled one waits for its retry.
+        let sent = invoked(&sb.calls().await) - before;
+        let second = tokio::time::timeout(Duration::from_secs(2), rx.recv())
+            .await
+            .expect("the throttled run is sent again")
+            .expect("a second run is running");
+        (first, sent, second)
+    };
+    let (_, (first, sent_at_first, second)) = futures::join!(work, watch);
+    assert_eq!(
+        sent_at_first, 2,
+        "one accepted, one throttled, its retry not yet sent"
+    );
+    let mut both = [first, second];
+    both.sort();
+    let mut expected: Vec<String> = names.iter().map(|n| sb.instance(n).instance_id).collect();
+    expected.sort();
+    assert_eq!(both.to_vec(), expected);
+    assert_eq!(invoked(&sb.calls().await) - before, 3, "the retry, once");
 }

@@ -136,14 +136,15 @@ async fn send(ctx: &Ctx<'_>, runs: &mut [RunRecord]) -> Result<bool, AppError> {
         chosen.push(i);
     }
     let timeout = ctx.tuning.command_timeout_secs;
-    let shared: &[RunRecord] = runs;
-    let replies: Vec<_> = futures::stream::iter(chosen)
-        .map(|i| async move { (i, poll::invoke(ctx.client, &shared[i], timeout).await) })
-        .buffer_unordered(SEND_PARALLEL)
-        .collect()
-        .await;
+    // Each reply is applied as it comes, so a run shows `Running` (and is polled) as soon
+    // as its own invocation is accepted, not when the region's whole batch is. The calls
+    // own a copy of their run, leaving `runs` free to change meanwhile.
+    let sending: Vec<(usize, RunRecord)> = chosen.iter().map(|&i| (i, runs[i].clone())).collect();
+    let mut replies = futures::stream::iter(sending)
+        .map(|(i, run)| async move { (i, poll::invoke(ctx.client, &run, timeout).await) })
+        .buffer_unordered(SEND_PARALLEL);
     let mut changed = false;
-    for (i, reply) in replies {
+    while let Some((i, reply)) = replies.next().await {
         let r = &mut runs[i];
         match reply {
             Ok((command_id, invoke_id)) => {

@@ -184,6 +184,20 @@ impl Sandbox {
 }
 
 pub fn client_for(endpoint: &str, power: &str) -> Client {
+    client_retrying(
+        endpoint,
+        power,
+        RetryPolicy {
+            jitter: Jitter::from_fn(|_| Duration::from_millis(5)),
+            // The sandbox asks for TimeLeft:1000 when it throttles; keep tests quick.
+            max_retry_after: Duration::from_millis(20),
+            ..RetryPolicy::default()
+        },
+    )
+}
+
+/// A client for a demo account with the given retries.
+pub fn client_retrying(endpoint: &str, power: &str, retry: RetryPolicy) -> Client {
     let account = sandbox_cloud::demo_accounts()
         .into_iter()
         .find(|a| a.power == power)
@@ -201,12 +215,7 @@ pub fn client_for(endpoint: &str, power: &str) -> Client {
             burst: 1000.0,
             ..LimitSettings::default()
         })
-        .retry(RetryPolicy {
-            jitter: Jitter::from_fn(|_| Duration::from_millis(5)),
-            // The sandbox asks for TimeLeft:1000 when it throttles; keep tests quick.
-            max_retry_after: Duration::from_millis(20),
-            ..RetryPolicy::default()
-        })
+        .retry(retry)
         .build()
         .unwrap()
 }
